@@ -1,0 +1,166 @@
+package org.agua.guard;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/**
+ * An IPv4 or IPv6 network: a single address ({@code 203.0.113.7}, {@code 2001:db8::1}) or a range
+ * in CIDR notation ({@code 198.51.100.0/24}, {@code 2001:db8:bad::/48}). Parsed once, with the host
+ * bits cleared, so that matching is a prefix comparison. IPv4-mapped IPv6 addresses are treated as
+ * the IPv4 address they carry, since that is how a dual-stack socket reports IPv4 clients.
+ */
+public final class Cidr {
+
+    private final byte[] network;
+    private final int prefixLength;
+
+    private Cidr(byte[] network, int prefixLength) {
+        this.network = network;
+        this.prefixLength = prefixLength;
+    }
+
+    /**
+     * Parses an address or a network. Only numeric addresses are accepted (never a host name: a
+     * DNS lookup has no place in a block list). Throws {@link IllegalArgumentException} with a
+     * message fit to show an operator.
+     */
+    public static Cidr parse(String text) {
+        String s = text.strip();
+        int slash = s.indexOf('/');
+        String addressPart = slash < 0 ? s : s.substring(0, slash);
+        byte[] bytes = parseNumericAddress(addressPart, text);
+        int max = bytes.length * 8;
+        int prefix = max;
+        if (slash >= 0) {
+            String p = s.substring(slash + 1);
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+                throw new IllegalArgumentException("bad prefix length in '" + text + "'");
+            }
+            prefix = Integer.parseInt(p);
+            if (prefix > max) {
+                throw new IllegalArgumentException("prefix length of '" + text + "' must be at most " + max);
+            }
+        }
+        return new Cidr(mask(bytes, prefix), prefix);
+    }
+
+    /** The network of the given length that contains {@code address}. */
+    public static Cidr of(InetAddress address, int prefixLength) {
+        byte[] bytes = canonicalBytes(address);
+        if (prefixLength < 0 || prefixLength > bytes.length * 8) {
+            throw new IllegalArgumentException("bad prefix length " + prefixLength);
+        }
+        return new Cidr(mask(bytes, prefixLength), prefixLength);
+    }
+
+    /** The address bytes, 4 for IPv4 (including IPv4-mapped IPv6), 16 for IPv6. */
+    public static byte[] canonicalBytes(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 16 && isIpv4Mapped(b)) {
+            return Arrays.copyOfRange(b, 12, 16);
+        }
+        return b;
+    }
+
+    public boolean isIpv4() {
+        return network.length == 4;
+    }
+
+    public int prefixLength() {
+        return prefixLength;
+    }
+
+    /** A copy of the network address bytes (host bits zero). */
+    public byte[] networkBytes() {
+        return network.clone();
+    }
+
+    public boolean contains(InetAddress address) {
+        byte[] b = canonicalBytes(address);
+        if (b.length != network.length) {
+            return false;
+        }
+        return Arrays.equals(mask(b, prefixLength), network);
+    }
+
+    /** Bit {@code index} (0 = most significant) of the network address. */
+    public boolean bit(int index) {
+        return (network[index >>> 3] & (0x80 >>> (index & 7))) != 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cidr c && c.prefixLength == prefixLength && Arrays.equals(c.network, network);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(network) * 31 + prefixLength;
+    }
+
+    @Override
+    public String toString() {
+        try {
+            String host = InetAddress.getByAddress(network).getHostAddress();
+            return prefixLength == network.length * 8 ? host : host + "/" + prefixLength;
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // cannot happen: 4 or 16 bytes
+        }
+    }
+
+    private static byte[] mask(byte[] address, int prefix) {
+        byte[] out = address.clone();
+        for (int i = 0; i < out.length; i++) {
+            int bitsHere = Math.max(0, Math.min(8, prefix - i * 8));
+            out[i] &= (byte) (0xff00 >>> bitsHere);
+        }
+        return out;
+    }
+
+    private static boolean isIpv4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    }
+
+    private static byte[] parseNumericAddress(String s, String original) {
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty address");
+        }
+        boolean looksV4 = s.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+        boolean looksV6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
+        if (looksV4) {
+            String[] parts = s.split("\\.", -1);
+            if (parts.length != 4) {
+                throw new IllegalArgumentException("'" + original + "' is not an IPv4 address (four numbers 0-255)");
+            }
+            byte[] out = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                String p = parts[i];
+                if (p.isEmpty() || p.length() > 3 || Integer.parseInt(p) > 255) {
+                    throw new IllegalArgumentException("'" + original + "' is not an IPv4 address (four numbers 0-255)");
+                }
+                out[i] = (byte) Integer.parseInt(p);
+            }
+            return out;
+        }
+        if (looksV6) {
+            try {
+                // Numeric only (checked above), so this never touches DNS.
+                InetAddress a = InetAddress.getByName(s);
+                if (a instanceof Inet6Address || a instanceof Inet4Address) {
+                    return canonicalBytes(a);
+                }
+            } catch (UnknownHostException e) {
+                // fall through to the error below
+            }
+        }
+        throw new IllegalArgumentException("'" + original + "' is not an IP address or network");
+    }
+}

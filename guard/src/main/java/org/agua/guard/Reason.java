@@ -1,0 +1,26 @@
+package org.agua.guard;
+
+/** Why the guard refused a connection. Protocols map these to their own replies. */
+public enum Reason {
+    /** The address matches an entry of the permanent block list. */
+    BLOCKED(true),
+    /** The address (or its prefix) is under an automatic or manual ban. */
+    BANNED(true),
+    /** All listeners together are at {@code max_connections}. */
+    TOO_MANY_CONNECTIONS(false),
+    /** This address already holds {@code max_connections_per_ip} connections. */
+    TOO_MANY_CONNECTIONS_FROM_ADDRESS(false),
+    /** This address opened connections faster than {@code connection_rate_per_ip}. */
+    CONNECTION_RATE(false);
+
+    private final boolean permanent;
+
+    Reason(boolean permanent) {
+        this.permanent = permanent;
+    }
+
+    /** True when retrying soon will not help (block, ban); false for limits that clear by themselves. */
+    public boolean permanent() {
+        return permanent;
+    }
+}
