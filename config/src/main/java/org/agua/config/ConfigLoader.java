@@ -1,0 +1,75 @@
+package org.agua.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Reads and validates {@code agua.yml} completely, reporting every problem with its line and
+ * column in one pass. Nothing is half-applied: the result is a whole configuration or a list of
+ * problems, so a reload can keep the running configuration when the new file is invalid.
+ */
+public final class ConfigLoader {
+
+    /** Far larger than any real configuration; a bigger file is a mistake, not something to parse. */
+    private static final long MAX_FILE_BYTES = 1 << 20;
+
+    private ConfigLoader() {
+    }
+
+    public static ConfigResult load(Path file) {
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                return invalid(file, "the file is larger than 1MB; is this the right file?");
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+            return parse(file, text);
+        } catch (NoSuchFileException e) {
+            return invalid(file, "file not found (agua init writes a starter configuration)");
+        } catch (CharacterCodingException e) {
+            return invalid(file, "the file is not UTF-8 text");
+        } catch (IOException e) {
+            return invalid(file, "cannot read the file: " + e.getMessage());
+        }
+    }
+
+    /** Validates {@code text} as if read from {@code file}; relative paths resolve against its folder. */
+    public static ConfigResult parse(Path file, String text) {
+        return parse(file, text, LocalHostName::get);
+    }
+
+    /** As {@link #parse(Path, String)}, with the machine's host name supplied (looked up only when needed). */
+    static ConfigResult parse(Path file, String text, Supplier<String> localHostName) {
+        ProblemList problems = new ProblemList(file);
+        Optional<YamlNode> root = new YamlTreeReader(problems).read(text);
+        if (!problems.isEmpty()) {
+            return new ConfigResult.Invalid(problems.sorted());
+        }
+        String hostname = needsLocalHostName(root) ? localHostName.get() : "localhost";
+        AguaConfig config = new ConfigReader(file, hostname, problems).read(root);
+        return problems.isEmpty() ? new ConfigResult.Loaded(config) : new ConfigResult.Invalid(problems.sorted());
+    }
+
+    /** The host name lookup can take seconds on a badly configured machine; skip it when the file names one. */
+    private static boolean needsLocalHostName(Optional<YamlNode> root) {
+        return !(root.isPresent() && root.get() instanceof YamlNode.Mapping m
+                && m.entry("hostname").map(e -> e.value() instanceof YamlNode.Scalar s && !s.isNull()).orElse(false));
+    }
+
+    private static ConfigResult invalid(Path file, String message) {
+        return new ConfigResult.Invalid(List.of(new ConfigProblem(file, 1, 1, message)));
+    }
+}

@@ -1,0 +1,262 @@
+package org.agua.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.agua.guard.Cidr;
+import org.agua.guard.GuardPolicy;
+
+/**
+ * Turns the located YAML tree into an {@link AguaConfig}, section by section, with the defaults of
+ * specification section 2 for every absent key, then runs the checks that compare several keys.
+ */
+final class ConfigReader {
+
+    /** Every valid key, per section ({@code ""} is the top level), in the order of the specification. */
+    static final Map<String, List<String>> SCHEMA = schema();
+
+    private static final Duration MAX_DURATION = Duration.ofDays(3650);
+
+    private final Path file;
+    private final Path base;
+    private final String defaultHostname;
+    private final ProblemList problems;
+
+    ConfigReader(Path file, String defaultHostname, ProblemList problems) {
+        this.file = file.toAbsolutePath();
+        this.base = AguaConfig.folderOf(file);
+        this.defaultHostname = defaultHostname;
+        this.problems = problems;
+    }
+
+    private static Map<String, List<String>> schema() {
+        Map<String, List<String>> s = new LinkedHashMap<>();
+        s.put("", List.of("hostname", "domains", "data_dir", "users_file", "listen", "tls", "smtp", "pop3", "guard", "logging", "admin"));
+        s.put("listen", Listeners.NAMES);
+        s.put("tls", List.of("cert", "key"));
+        s.put("smtp", List.of("max_message_size", "max_recipients", "require_tls_for_auth"));
+        s.put("pop3", List.of("require_tls_for_auth"));
+        s.put("guard", List.of("block", "allow", "max_connections", "max_connections_per_ip", "connection_rate_per_ip",
+                "message_rate_per_ip", "auth_failures", "ban_time", "ban_time_max", "ipv6_prefix", "idle_timeout",
+                "error_limit", "mode"));
+        s.put("logging", List.of("dir", "level", "max_file_size", "max_total_size"));
+        s.put("admin", List.of("metrics_without_token"));
+        return Map.copyOf(s);
+    }
+
+    AguaConfig read(Optional<YamlNode> root) {
+        AguaConfig defaults = AguaConfig.defaults(file, defaultHostname);
+        if (root.isEmpty() || root.get() instanceof YamlNode.Scalar s && s.isNull()) {
+            return defaults;
+        }
+        if (!(root.get() instanceof YamlNode.Mapping mapping)) {
+            problems.add(root.get().at(), "the configuration must be a set of 'key: value' lines, like 'hostname: mail.example.test'");
+            return defaults;
+        }
+        Section top = new Section("", mapping, SCHEMA, problems);
+        String hostname = top.parsed("hostname", defaultHostname, "a host name", ConfigReader::domain);
+        List<String> domains = domains(top, hostname);
+        return new AguaConfig(
+                file,
+                hostname,
+                domains,
+                top.path("data_dir", base, "data"),
+                top.path("users_file", base, "users.passwd"),
+                listen(top),
+                tls(top),
+                smtp(top.section("smtp", SCHEMA)),
+                new Pop3Config(top.section("pop3", SCHEMA).map(s -> s.bool("require_tls_for_auth", true)).orElse(true)),
+                guard(top.section("guard", SCHEMA)),
+                logging(top.section("logging", SCHEMA)),
+                new AdminConfig(top.section("admin", SCHEMA).map(s -> s.bool("metrics_without_token", false)).orElse(false)));
+    }
+
+    private static String domain(String text) {
+        String lower = text.strip().toLowerCase(Locale.ROOT);
+        if (!DomainName.isValid(lower)) {
+            throw new IllegalArgumentException("'" + text + "' is not a valid domain name");
+        }
+        return lower;
+    }
+
+    private List<String> domains(Section top, String hostname) {
+        Optional<List<Located<String>>> written = top.list("domains", "a domain name", ConfigReader::domain);
+        if (written.isEmpty()) {
+            return List.of(hostname);
+        }
+        List<String> out = new ArrayList<>();
+        for (Located<String> d : written.get()) {
+            if (out.contains(d.value())) {
+                problems.add(d.at(), "domain '" + d.value() + "' is listed twice");
+            } else {
+                out.add(d.value());
+            }
+        }
+        return out;
+    }
+
+    private Listeners listen(Section top) {
+        if (!top.has("listen")) {
+            return Listeners.defaults();
+        }
+        // Present but empty ("listen:" with every line commented out) serves nothing, as asked.
+        Optional<Section> listen = top.section("listen", SCHEMA);
+        if (listen.isEmpty()) {
+            return Listeners.none();
+        }
+        Map<String, List<Located<HostPort>>> byName = new LinkedHashMap<>();
+        for (String name : Listeners.NAMES) {
+            byName.put(name, listen.get().list(name, "an address (HOST:PORT)", HostPort::parse).orElse(List.of()));
+        }
+        checkListenersDoNotClash(byName);
+        Function<String, List<HostPort>> values = name -> byName.get(name).stream().map(Located::value).toList();
+        return new Listeners(values.apply("smtp"), values.apply("submission"), values.apply("submissions"),
+                values.apply("pop3"), values.apply("pop3s"), values.apply("admin"));
+    }
+
+    private void checkListenersDoNotClash(Map<String, List<Located<HostPort>>> byName) {
+        List<Map.Entry<String, Located<HostPort>>> seen = new ArrayList<>();
+        for (Map.Entry<String, List<Located<HostPort>>> protocol : byName.entrySet()) {
+            for (Located<HostPort> address : protocol.getValue()) {
+                for (Map.Entry<String, Located<HostPort>> earlier : seen) {
+                    if (address.value().clashesWith(earlier.getValue().value())) {
+                        problems.add(address.at(), address.value() + " is already used by listen." + earlier.getKey() + " ("
+                                + earlier.getValue().value() + " at line " + earlier.getValue().at().line() + ")");
+                        break;
+                    }
+                }
+                seen.add(Map.entry(protocol.getKey(), address));
+            }
+        }
+    }
+
+    private TlsConfig tls(Section top) {
+        Optional<Section> tls = top.section("tls", SCHEMA);
+        if (tls.isEmpty()) {
+            return TlsConfig.selfSigned();
+        }
+        Optional<Path> cert = tls.get().node("cert").map(n -> tls.get().path("cert", base, "tls/cert.pem"));
+        Optional<Path> key = tls.get().node("key").map(n -> tls.get().path("key", base, "tls/key.pem"));
+        if (cert.isPresent() != key.isPresent()) {
+            problems.add(tls.get().at(), "tls needs both 'cert' and 'key' (or neither, for a self-signed certificate)");
+            return TlsConfig.selfSigned();
+        }
+        return new TlsConfig(cert, key);
+    }
+
+    private SmtpConfig smtp(Optional<Section> section) {
+        SmtpConfig d = SmtpConfig.defaults();
+        if (section.isEmpty()) {
+            return d;
+        }
+        Section s = section.get();
+        return new SmtpConfig(
+                size(s, "max_message_size", d.maxMessageSize()),
+                s.integer("max_recipients", d.maxRecipients(), 1, 100_000),
+                s.bool("require_tls_for_auth", d.requireTlsForAuth()));
+    }
+
+    private GuardConfig guard(Optional<Section> section) {
+        GuardConfig d = GuardConfig.defaults();
+        if (section.isEmpty()) {
+            return d;
+        }
+        Section s = section.get();
+        List<Located<Cidr>> block = s.list("block", "an address or network", Cidr::parse).orElse(List.of());
+        List<Located<Cidr>> allow = s.list("allow", "an address or network", Cidr::parse).orElse(List.of());
+        for (Located<Cidr> a : allow) {
+            block.stream().filter(b -> b.value().equals(a.value())).findFirst().ifPresent(b -> problems.add(a.at(),
+                    a.value() + " is in both block (line " + b.at().line() + ") and allow; keep it in one of them"));
+        }
+        int maxConnections = s.integer("max_connections", d.maxConnections(), 1, 10_000_000);
+        Optional<Located<Duration>> banTime = positive(s, "ban_time");
+        Optional<Located<Duration>> banTimeMax = positive(s, "ban_time_max");
+        Duration first = banTime.map(Located::value).orElse(d.banTime());
+        Duration longest = banTimeMax.map(Located::value).orElse(d.banTimeMax());
+        if (longest.compareTo(first) < 0) {
+            YamlNode.Position at = banTimeMax.or(() -> banTime).map(Located::at).orElse(s.at());
+            problems.add(at, "ban_time_max (" + Durations.format(longest) + ") must not be shorter than ban_time ("
+                    + Durations.format(first) + ")");
+        }
+        return new GuardConfig(
+                block.stream().map(Located::value).toList(),
+                allow.stream().map(Located::value).toList(),
+                maxConnections,
+                s.integer("max_connections_per_ip", d.maxConnectionsPerIp(), 1, 10_000_000),
+                s.parsed("connection_rate_per_ip", d.connectionRatePerIp(), "a rate", Rate::parse),
+                s.parsed("message_rate_per_ip", d.messageRatePerIp(), "a rate", Rate::parse),
+                s.parsed("auth_failures", d.authFailures(), "a rate", Rate::parse),
+                first,
+                longest,
+                s.integer("ipv6_prefix", d.ipv6Prefix(), 1, 128),
+                positive(s, "idle_timeout").map(Located::value).orElse(d.idleTimeout()),
+                s.integer("error_limit", d.errorLimit(), 1, 1_000_000),
+                s.parsed("mode", d.mode(), "enforce or observe", ConfigReader::mode));
+    }
+
+    private static GuardPolicy.Mode mode(String text) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "enforce" -> GuardPolicy.Mode.ENFORCE;
+            case "observe" -> GuardPolicy.Mode.OBSERVE;
+            default -> throw new IllegalArgumentException("mode must be 'enforce' or 'observe', not '" + text + "'");
+        };
+    }
+
+    private LoggingConfig logging(Optional<Section> section) {
+        LoggingConfig d = LoggingConfig.defaults(base);
+        if (section.isEmpty()) {
+            return d;
+        }
+        Section s = section.get();
+        Size fileSize = size(s, "max_file_size", d.maxFileSize());
+        Optional<Located<Size>> total = s.located("max_total_size", "a size", ConfigReader::atLeastOneKilobyte);
+        if (total.isPresent() && total.get().value().bytes() < fileSize.bytes()) {
+            problems.add(total.get().at(), "max_total_size (" + total.get().value() + ") must not be smaller than max_file_size ("
+                    + fileSize + ")");
+        }
+        return new LoggingConfig(
+                s.path("dir", base, "logs"),
+                s.parsed("level", d.level(), "a log level", ConfigReader::level),
+                fileSize,
+                total.map(Located::value).orElse(d.maxTotalSize()));
+    }
+
+    private static LoggingConfig.Level level(String text) {
+        try {
+            return LoggingConfig.Level.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("level must be one of error, warn, info, debug, trace; not '" + text + "'");
+        }
+    }
+
+    private static Size size(Section s, String key, Size fallback) {
+        return s.parsed(key, fallback, "a size", ConfigReader::atLeastOneKilobyte);
+    }
+
+    private static Size atLeastOneKilobyte(String text) {
+        Size size = Size.parse(text);
+        if (size.bytes() < 1024) {
+            throw new IllegalArgumentException("size '" + text + "' is too small (at least 1KB)");
+        }
+        return size;
+    }
+
+    private static Optional<Located<Duration>> positive(Section s, String key) {
+        return s.located(key, "a duration", text -> {
+            Duration d = Durations.parse(text);
+            if (d.isZero()) {
+                throw new IllegalArgumentException("'" + key + "' must be longer than zero");
+            }
+            if (d.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("'" + key + "' is longer than ten years");
+            }
+            return d;
+        });
+    }
+}

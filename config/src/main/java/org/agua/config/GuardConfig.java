@@ -1,0 +1,56 @@
+package org.agua.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.agua.guard.AddressRules;
+import org.agua.guard.Cidr;
+import org.agua.guard.GuardPolicy;
+
+/**
+ * The {@code guard} section. Field names follow the keys of the specification ({@code ban_time} is
+ * {@code banTime}). The loader has already checked every range {@link GuardPolicy} checks, so
+ * {@link #toPolicy()} does not throw for a loaded configuration.
+ */
+public record GuardConfig(
+        List<Cidr> block,
+        List<Cidr> allow,
+        int maxConnections,
+        int maxConnectionsPerIp,
+        Rate connectionRatePerIp,
+        Rate messageRatePerIp,
+        Rate authFailures,
+        Duration banTime,
+        Duration banTimeMax,
+        int ipv6Prefix,
+        Duration idleTimeout,
+        int errorLimit,
+        GuardPolicy.Mode mode) {
+
+    public GuardConfig {
+        block = List.copyOf(block);
+        allow = List.copyOf(allow);
+    }
+
+    public static GuardConfig defaults() {
+        return new GuardConfig(
+                List.of(),
+                List.of(),
+                10_000,
+                20,
+                new Rate(60, Duration.ofMinutes(1)),
+                new Rate(120, Duration.ofMinutes(1)),
+                new Rate(5, Duration.ofMinutes(10)),
+                Duration.ofHours(1),
+                Duration.ofDays(7),
+                64,
+                Duration.ofMinutes(5),
+                10,
+                GuardPolicy.Mode.ENFORCE);
+    }
+
+    /** The snapshot the guard decides with; build it once per configuration generation, not per connection. */
+    public GuardPolicy toPolicy() {
+        return new GuardPolicy(
+                AddressRules.of(block, allow), maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode);
+    }
+}
