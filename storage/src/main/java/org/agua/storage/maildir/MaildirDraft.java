@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.agua.storage.DurableFiles;
@@ -188,7 +189,7 @@ final class MaildirDraft implements MessageDraft {
 
     private void requireOpen() {
         if (state != State.OPEN) {
-            throw new IllegalStateException("message draft is " + state.name().toLowerCase());
+            throw new IllegalStateException("message draft is " + state.name().toLowerCase(Locale.ROOT));
         }
     }
 
