@@ -1,0 +1,465 @@
+package org.agua.smtp;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.agua.guard.GuardedConnection;
+import org.agua.protocol.line.Inbound;
+import org.agua.smtp.command.SmtpCommands;
+import org.agua.storage.Mailbox;
+import org.agua.storage.StoredMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLSession;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * One SMTP connection: the session state machine. It reads command lines and message content from
+ * {@link SmtpDecoder}, hands each command to its {@link SmtpCommand} after checking that the
+ * command is allowed in the current {@link SmtpState}, and writes the replies. Replies are written
+ * without flushing and flushed when the input read so far is used up, which is what PIPELINING
+ * (RFC 2920) asks of a server.
+ */
+public final class SmtpSession extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+
+    /** Stop reading message content when this much is waiting for the disk; resume when it is written. */
+    private static final long MAX_PENDING_CONTENT = 1 << 20;
+
+    /** A client that starts TLS and then stalls the handshake is dropped after this. */
+    public static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 30_000;
+
+    private final SmtpService service;
+    private final Supplier<SmtpSettings> settingsSource;
+    private final SmtpServices services;
+    private final GuardedConnection connection;
+    private final Map<String, SmtpCommand> commands;
+    private final String id;
+
+    private ChannelHandlerContext ctx;
+    private SmtpDecoder decoder;
+    private SmtpSettings settings;
+    private SmtpState state = SmtpState.GREETED;
+    private String helo;
+    private boolean esmtp;
+    private String tls;
+    private Mailbox authenticated;
+    private Transaction transaction;
+    private MessageReceiver receiver;
+    private boolean lastChunk;
+    private long chunkSize;
+    private Reply afterDiscardedChunk;
+    private SmtpState stateAfterDiscardedChunk;
+    private SaslExchange sasl;
+    private int errors;
+    /** A command answered {@link Reply#LATER}: input stays paused until its reply is sent. */
+    private boolean awaitingReply;
+
+    public SmtpSession(SmtpService service, Supplier<SmtpSettings> settings, SmtpServices services,
+                       GuardedConnection connection) {
+        this.service = service;
+        this.settingsSource = settings;
+        this.services = services;
+        this.connection = connection;
+        this.commands = SmtpCommands.table();
+        this.id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36).toUpperCase(Locale.ROOT);
+        this.settings = settings.get();
+    }
+
+    // ---- Netty events ------------------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.decoder = ctx.pipeline().get(SmtpDecoder.class);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (service.implicitTls()) {
+            return; // greet once the TLS handshake has completed
+        }
+        greet();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (state == SmtpState.CLOSING) {
+                return;
+            }
+            if (msg instanceof Inbound.Line line) {
+                onLine(line.text());
+            } else if (msg instanceof Inbound.LineTooLong) {
+                respond(Reply.of(500, "5.5.2", "Line too long"));
+            } else if (msg instanceof ContentChunk chunk) {
+                onContent(chunk);
+            }
+        } catch (RuntimeException e) {
+            // A bug must not become a stack trace for the client or a hung session.
+            log.error("smtp.session.failure id={} client={}", id, clientAddress(), e);
+            closeWith(Reply.of(421, "4.3.0", settings.hostname() + " Internal error, closing connection"));
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && state != SmtpState.CLOSING) {
+            closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Idle timeout, closing connection"));
+        } else if (evt instanceof SslHandshakeCompletionEvent handshake) {
+            if (!handshake.isSuccess()) {
+                log.debug("smtp.tls.failed id={} client={} cause={}", id, clientAddress(), handshake.cause().toString());
+                state = SmtpState.CLOSING;
+                ctx.close();
+                return;
+            }
+            SSLSession ssl = ctx.pipeline().get(SslHandler.class).engine().getSession();
+            tls = ssl.getProtocol() + " with cipher " + ssl.getCipherSuite();
+            if (service.implicitTls()) {
+                greet();
+                ctx.flush();
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = SmtpState.CLOSING;
+        if (receiver != null) {
+            receiver.abort();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Usually a reset connection or a TLS error: the client's problem, logged low.
+        log.debug("smtp.connection.error id={} client={} cause={}", id, clientAddress(), cause.toString());
+        state = SmtpState.CLOSING;
+        ctx.close();
+    }
+
+    // ---- commands ---------------------------------------------------------------------------
+
+    private void greet() {
+        write(Reply.plain(220, settings.hostname() + " ESMTP Agua"));
+    }
+
+    private void onLine(String line) {
+        settings = settingsSource.get();
+        if (state == SmtpState.AUTHENTICATING) {
+            sasl.respond(line);
+            return;
+        }
+        if (hasControlCharacters(line)) {
+            respond(Reply.of(500, "5.5.2", "Invalid characters in command"));
+            return;
+        }
+        int space = line.indexOf(' ');
+        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String argument = space < 0 ? "" : line.substring(space + 1);
+        SmtpCommand command = commands.get(verb);
+        if (command == null) {
+            respond(Reply.of(500, "5.5.1", "Command unrecognized"));
+        } else if (!command.allowedIn().contains(state)) {
+            respond(Reply.of(503, "5.5.1", "Bad sequence of commands"));
+        } else {
+            respond(command.handle(this, argument));
+        }
+    }
+
+    private static boolean hasControlCharacters(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes a reply (unless it is {@link Reply#LATER}), counting errors against the session's limit. */
+    public void respond(Reply reply) {
+        if (reply == Reply.NONE) {
+            return;
+        }
+        if (reply == Reply.LATER) {
+            awaitingReply = true;
+            decoder.pause();
+            return;
+        }
+        write(reply);
+        if (reply.code() >= 500 && ++errors >= connection.policy().errorLimit()) {
+            closeWith(Reply.of(421, "4.7.0", settings.hostname() + " Too many errors, closing connection"));
+        }
+    }
+
+    /**
+     * Answers a command that replied {@link Reply#LATER}, and reads on. {@code reply} runs on the
+     * event loop, so it may change the session's state.
+     */
+    public void respondLater(Supplier<Reply> reply) {
+        ctx.executor().execute(() -> {
+            if (state == SmtpState.CLOSING || !ctx.channel().isActive()) {
+                return;
+            }
+            awaitingReply = false;
+            respond(reply.get());
+            ctx.flush();
+            if (state != SmtpState.CLOSING) {
+                decoder.resume();
+                ctx.flush();
+            }
+        });
+    }
+
+    private void write(Reply reply) {
+        ctx.write(reply.encode(ctx.alloc()));
+    }
+
+    /** Sends a last reply and closes the connection; nothing more is read. */
+    public Reply closeWith(Reply reply) {
+        state = SmtpState.CLOSING;
+        decoder.pause();
+        ctx.writeAndFlush(reply.encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+        return Reply.LATER;
+    }
+
+    // ---- message content ----------------------------------------------------------------------
+
+    /** Starts a DATA transfer: the next bytes are content up to the end marker. */
+    public void beginData() {
+        receiver = newReceiver();
+        lastChunk = true;
+        decoder.expectData();
+        state = SmtpState.RECEIVING;
+    }
+
+    /**
+     * Starts a BDAT chunk of {@code size} octets. Without a transaction the chunk is still read (and
+     * thrown away) before {@code refusal} is sent, so its bytes are never taken for commands.
+     */
+    public Reply beginChunk(long size, boolean last, Reply refusal) {
+        if (refusal != null) {
+            if (size == 0) {
+                return refusal;
+            }
+            afterDiscardedChunk = refusal;
+            stateAfterDiscardedChunk = state;
+            decoder.expectChunk(size);
+            state = SmtpState.RECEIVING;
+            return Reply.NONE;
+        }
+        if (receiver == null) {
+            receiver = newReceiver();
+        }
+        lastChunk = last;
+        chunkSize = size;
+        if (size == 0) {
+            return last ? finishMessage() : Reply.of(250, "2.0.0", "0 octets received");
+        }
+        decoder.expectChunk(size);
+        state = SmtpState.RECEIVING;
+        return Reply.NONE;
+    }
+
+    private MessageReceiver newReceiver() {
+        String recipient = transaction.recipients().size() == 1 ? transaction.recipients().get(0) : null;
+        byte[] trace = ReceivedHeader.build(transaction.sender(), helo, clientAddress(), settings.hostname(),
+                ReceivedHeader.protocol(esmtp, transaction.smtpUtf8(), tls != null, authenticated != null),
+                id, tls, authenticated == null ? null : authenticated.address(), recipient, ZonedDateTime.now());
+        return new MessageReceiver(services.store(), services.blocking(), transaction.mailboxes(),
+                settings.maxMessageSize(), trace);
+    }
+
+    private void onContent(ContentChunk chunk) {
+        if (afterDiscardedChunk != null) {
+            if (chunk.last()) {
+                state = stateAfterDiscardedChunk;
+                Reply reply = afterDiscardedChunk;
+                afterDiscardedChunk = null;
+                respond(reply);
+            }
+            return;
+        }
+        receiver.append(chunk.content());
+        if (receiver.pendingBytes() > MAX_PENDING_CONTENT) {
+            decoder.pause();
+            receiver.drained().thenRun(() -> ctx.executor().execute(() -> {
+                if (state != SmtpState.CLOSING && !awaitingReply) {
+                    decoder.resume();
+                    ctx.flush();
+                }
+            }));
+        }
+        if (!chunk.last()) {
+            return;
+        }
+        if (lastChunk) {
+            respond(finishMessage());
+        } else {
+            state = SmtpState.IN_BDAT;
+            respond(receiver.oversized() ? failMessage() : Reply.of(250, "2.0.0", chunkSize + " octets received"));
+        }
+    }
+
+    private Reply finishMessage() {
+        if (receiver.oversized()) {
+            return failMessage();
+        }
+        MessageReceiver done = receiver;
+        CompletableFuture<StoredMessage> commit = done.commit();
+        receiver = null;
+        transaction = null;
+        state = SmtpState.READY;
+        commit.whenComplete((stored, error) -> {
+            if (error == null) {
+                log.debug("smtp.delivered id={} client={} size={} recipients={}", id, clientAddress(),
+                        stored.size(), stored.files().size());
+                respondLater(() -> Reply.of(250, "2.0.0", "Ok: queued as " + stored.uniqueName()));
+            } else {
+                log.warn("smtp.store.failed id={} cause={}", id, MessageReceiver.rootCause(error).toString());
+                respondLater(() -> Reply.of(451, "4.3.0", "Local error in processing, please try again later"));
+            }
+        });
+        return Reply.LATER;
+    }
+
+    private Reply failMessage() {
+        receiver.abort();
+        receiver = null;
+        transaction = null;
+        state = SmtpState.READY;
+        return Reply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    }
+
+    // ---- state and data for the command handlers ---------------------------------------------------
+
+    public SmtpService service() {
+        return service;
+    }
+
+    public SmtpSettings settings() {
+        return settings;
+    }
+
+    public SmtpServices services() {
+        return services;
+    }
+
+    public SmtpState state() {
+        return state;
+    }
+
+    public void state(SmtpState next) {
+        state = next;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String clientAddress() {
+        return connection.client().getHostAddress();
+    }
+
+    /** Records EHLO/HELO and resets any transaction, as RFC 5321 section 4.1.4 requires. */
+    public void greeted(String name, boolean extended) {
+        helo = name;
+        esmtp = extended;
+        resetTransaction();
+        state = SmtpState.READY;
+    }
+
+    public boolean esmtp() {
+        return esmtp;
+    }
+
+    public boolean tlsActive() {
+        return tls != null || ctx.pipeline().get(SslHandler.class) != null;
+    }
+
+    public boolean tlsAvailable() {
+        return settings.tls() != null;
+    }
+
+    /** AUTH may be used now: offered on this listener, and over TLS unless the operator allows otherwise. */
+    public boolean authUsable() {
+        return service.authOffered() && (tlsActive() || !settings.requireTlsForAuth());
+    }
+
+    public Mailbox authenticated() {
+        return authenticated;
+    }
+
+    public void authenticated(Mailbox user) {
+        authenticated = user;
+    }
+
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    public void transaction(Transaction t) {
+        transaction = t;
+    }
+
+    public void resetTransaction() {
+        if (receiver != null) {
+            receiver.abort();
+            receiver = null;
+        }
+        transaction = null;
+        if (state == SmtpState.IN_MAIL || state == SmtpState.HAS_RCPT || state == SmtpState.IN_BDAT) {
+            state = SmtpState.READY;
+        }
+    }
+
+    /** Runs an AUTH exchange: the next lines go to it until it finishes. */
+    public void beginSasl(SaslExchange exchange) {
+        sasl = exchange;
+        state = SmtpState.AUTHENTICATING;
+    }
+
+    public void endSasl() {
+        sasl = null;
+        state = SmtpState.READY;
+    }
+
+    /**
+     * Switches to TLS (RFC 3207). The 220 goes out in clear text; the SslHandler goes first in the
+     * pipeline with startTls set so that it lets exactly that reply through unencrypted. Input the
+     * client pipelined behind STARTTLS is thrown away, and the session starts over, unauthenticated.
+     */
+    public Reply startTls() {
+        decoder.discardBuffered();
+        SslHandler ssl = new SslHandler(settings.tls().newEngine(ctx.alloc()), true);
+        ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
+        ctx.pipeline().addFirst("tls", ssl);
+        helo = null;
+        esmtp = false;
+        authenticated = null;
+        resetTransaction();
+        state = SmtpState.GREETED;
+        return Reply.of(220, "2.0.0", "Ready to start TLS");
+    }
+}

@@ -1,0 +1,52 @@
+package org.agua.smtp;
+
+import org.agua.storage.Mailbox;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** One mail transaction: from MAIL to the end of the message, or to RSET. */
+public final class Transaction {
+
+    private final String sender;
+    private final boolean smtpUtf8;
+    private final Set<Mailbox> mailboxes = new LinkedHashSet<>();
+    private final List<String> recipients = new ArrayList<>();
+
+    public Transaction(String sender, boolean smtpUtf8) {
+        this.sender = sender;
+        this.smtpUtf8 = smtpUtf8;
+    }
+
+    /** The reverse path, empty for bounces ({@code MAIL FROM:<>}). */
+    public String sender() {
+        return sender;
+    }
+
+    /** The client asked for SMTPUTF8 on MAIL. */
+    public boolean smtpUtf8() {
+        return smtpUtf8;
+    }
+
+    public void addRecipient(String address, Mailbox mailbox) {
+        recipients.add(address);
+        mailboxes.add(mailbox);
+    }
+
+    /** Accepted RCPT commands, counting repeats: the recipient limit applies to these. */
+    public int recipientCount() {
+        return recipients.size();
+    }
+
+    /** The local mailboxes to deliver to, each once. */
+    public List<Mailbox> mailboxes() {
+        return List.copyOf(mailboxes);
+    }
+
+    /** The recipient addresses as the client wrote them. */
+    public List<String> recipients() {
+        return List.copyOf(recipients);
+    }
+}

@@ -1,0 +1,74 @@
+package org.agua.smtp.command;
+
+import org.agua.smtp.PathArgument;
+import org.agua.smtp.Reply;
+import org.agua.smtp.SmtpCommand;
+import org.agua.smtp.SmtpSession;
+import org.agua.smtp.SmtpSettings;
+import org.agua.smtp.SmtpState;
+import org.agua.smtp.Transaction;
+import org.agua.storage.Mailbox;
+
+import java.util.Set;
+
+/** RCPT TO (RFC 5321 section 4.1.1.3): local users only, until outbound delivery exists. */
+final class Rcpt implements SmtpCommand {
+
+    @Override
+    public Set<SmtpState> allowedIn() {
+        return Set.of(SmtpState.IN_MAIL, SmtpState.HAS_RCPT);
+    }
+
+    @Override
+    public Reply handle(SmtpSession session, String argument) {
+        PathArgument to;
+        try {
+            to = PathArgument.parse(argument, "TO", false);
+        } catch (PathArgument.SyntaxError e) {
+            return Reply.of(501, "5.1.3", e.getMessage());
+        }
+        if (!to.parameters().isEmpty()) {
+            return Reply.of(555, "5.5.4", "Unsupported parameter " + to.parameters().keySet().iterator().next());
+        }
+        Transaction transaction = session.transaction();
+        if (to.needsUtf8() && !transaction.smtpUtf8()) {
+            return Reply.of(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
+        }
+        SmtpSettings settings = session.settings();
+        if (transaction.recipientCount() >= settings.maxRecipients()) {
+            return Reply.of(452, "4.5.3", "Too many recipients");
+        }
+        String address = to.address().indexOf('@') < 0 ? to.address() + "@" + postmasterDomain(settings) : to.address();
+        String domain = address.substring(address.lastIndexOf('@') + 1);
+        if (!settings.isLocalDomain(domain)) {
+            if (session.authenticated() != null) {
+                return Reply.of(554, "5.7.1", "<" + address + ">: Outbound relay is not configured on this server");
+            }
+            return Reply.of(554, "5.7.1", "<" + address + ">: Relay access denied");
+        }
+        Mailbox mailbox;
+        try {
+            mailbox = Mailbox.parse(address);
+        } catch (IllegalArgumentException e) {
+            return unknown(address);
+        }
+        if (!settings.accounts().exists(mailbox)) {
+            return unknown(address);
+        }
+        transaction.addRecipient(address, mailbox);
+        session.state(SmtpState.HAS_RCPT);
+        return Reply.of(250, "2.1.5", "Ok");
+    }
+
+    private static Reply unknown(String address) {
+        return Reply.of(550, "5.1.1", "<" + address + ">: User unknown");
+    }
+
+    /** A bare {@code <postmaster>} goes to postmaster at the server's own name, or its first domain. */
+    private static String postmasterDomain(SmtpSettings settings) {
+        if (settings.isLocalDomain(settings.hostname())) {
+            return settings.hostname();
+        }
+        return settings.localDomains().stream().sorted().findFirst().orElse(settings.hostname());
+    }
+}
