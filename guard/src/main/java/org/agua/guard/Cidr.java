@@ -32,17 +32,26 @@ public final class Cidr {
         int slash = s.indexOf('/');
         String addressPart = slash < 0 ? s : s.substring(0, slash);
         byte[] bytes = parseNumericAddress(addressPart, text);
-        int max = bytes.length * 8;
-        int prefix = max;
+        // An IPv4-mapped network (::ffff:192.0.2.0/120) is written with an IPv6 prefix length but
+        // stored as the IPv4 network it covers, so the written prefix counts 96 bits too many.
+        int writtenBits = addressPart.indexOf(':') >= 0 ? 128 : 32;
+        int prefix = writtenBits;
         if (slash >= 0) {
             String p = s.substring(slash + 1);
             if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
-                throw new IllegalArgumentException("bad prefix length in '" + text + "'");
+                throw new IllegalArgumentException("bad prefix length in '" + text + "' (expected /0 to /" + writtenBits + ")");
             }
             prefix = Integer.parseInt(p);
-            if (prefix > max) {
-                throw new IllegalArgumentException("prefix length of '" + text + "' must be at most " + max);
+            if (prefix > writtenBits) {
+                throw new IllegalArgumentException("prefix length of '" + text + "' must be at most " + writtenBits);
             }
+        }
+        if (bytes.length == 4 && writtenBits == 128) {
+            if (prefix < 96) {
+                throw new IllegalArgumentException(
+                        "IPv4-mapped network '" + text + "' needs a prefix length of at least 96");
+            }
+            prefix -= 96;
         }
         return new Cidr(mask(bytes, prefix), prefix);
     }
@@ -83,7 +92,14 @@ public final class Cidr {
         if (b.length != network.length) {
             return false;
         }
-        return Arrays.equals(mask(b, prefixLength), network);
+        int fullBytes = prefixLength >>> 3;
+        for (int i = 0; i < fullBytes; i++) {
+            if (b[i] != network[i]) {
+                return false;
+            }
+        }
+        int rest = prefixLength & 7;
+        return rest == 0 || ((b[fullBytes] ^ network[fullBytes]) & (0xff00 >>> rest)) == 0;
     }
 
     /** Bit {@code index} (0 = most significant) of the network address. */
@@ -131,7 +147,7 @@ public final class Cidr {
 
     private static byte[] parseNumericAddress(String s, String original) {
         if (s.isEmpty()) {
-            throw new IllegalArgumentException("empty address");
+            throw new IllegalArgumentException("no address in '" + original + "'");
         }
         boolean looksV4 = s.chars().allMatch(c -> c == '.' || Character.isDigit(c));
         boolean looksV6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
