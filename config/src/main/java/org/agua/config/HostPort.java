@@ -115,10 +115,10 @@ public record HostPort(String host, int port) {
         if (host.isEmpty()) {
             throw new IllegalArgumentException("'" + text + "' has no host (use *:PORT for every interface)");
         }
+        if (host.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("'" + text + "': a listener takes an address, not a network");
+        }
         if (isIpLiteral(host)) {
-            if (host.indexOf('/') >= 0) {
-                throw new IllegalArgumentException("'" + text + "': a listener takes an address, not a network");
-            }
             try {
                 Cidr.parse(host);
             } catch (IllegalArgumentException e) {

@@ -120,6 +120,9 @@ final class YamlTreeReader {
                 message += " (" + marked.getContext() + ")";
             }
             YamlNode.Position at = new YamlNode.Position(mark.getLine() + 1, mark.getColumn() + 1);
+            if (String.valueOf(marked.getProblem()).contains("<block")) {
+                message += "; check the indentation of this line";
+            }
             problems.add(at, message + quotingHint(text, at.line()));
             return;
         }
