@@ -113,7 +113,8 @@ class AddressRulesTest {
         }
         AddressRules rules = AddressRules.of(block, allow);
 
-        for (int i = 0; i < 2_000; i++) {
+        // Few probes because the naive scan they are checked against reads all 100,000 entries.
+        for (int i = 0; i < 300; i++) {
             InetAddress probe = i % 2 == 0 ? randomAddress(random, 4) : nearEntry(random, block, allow);
             assertThat(rules.match(probe)).as("match of %s", probe).isEqualTo(naiveMatch(block, allow, probe));
         }
@@ -131,7 +132,7 @@ class AddressRulesTest {
         }
         AddressRules rules = AddressRules.of(block, allow);
 
-        for (int i = 0; i < 1_000; i++) {
+        for (int i = 0; i < 300; i++) {
             InetAddress probe = i % 2 == 0 ? randomAddress(random, 16) : nearEntry(random, block, allow);
             assertThat(rules.match(probe)).as("match of %s", probe).isEqualTo(naiveMatch(block, allow, probe));
         }

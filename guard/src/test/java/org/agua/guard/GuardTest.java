@@ -23,7 +23,7 @@ class GuardTest {
     void blockedAddressIsRefusedAsBlocked() {
         Guard guard = new Guard(() -> Policies.rules(List.of("203.0.113.0/24"), List.of()));
 
-        Admission admission = guard.admit(ip("203.0.113.7"), "smtp");
+        Admission admission = guard.admit(ip("203.0.113.7"), "echo");
 
         assertThat(admission).isInstanceOfSatisfying(Admission.Refused.class, refused -> {
             assertThat(refused.reason()).isEqualTo(Reason.BLOCKED);
@@ -37,11 +37,11 @@ class GuardTest {
     void addressOutsideEveryRuleIsAdmitted() {
         Guard guard = new Guard(() -> Policies.rules(List.of("203.0.113.0/24"), List.of()));
 
-        Admission admission = guard.admit(CLIENT, "pop3");
+        Admission admission = guard.admit(CLIENT, "chat");
 
         assertThat(admission).isInstanceOfSatisfying(Admission.Admitted.class, admitted -> {
             assertThat(admitted.connection().client()).isEqualTo(CLIENT);
-            assertThat(admitted.connection().service()).isEqualTo("pop3");
+            assertThat(admitted.connection().service()).isEqualTo("chat");
         });
         assertThat(guard.openConnections()).isEqualTo(1);
     }
@@ -50,7 +50,7 @@ class GuardTest {
     void ipv4MappedClientIsBlockedByItsIpv4Entry() {
         Guard guard = new Guard(() -> Policies.rules(List.of("203.0.113.7"), List.of()));
 
-        assertThat(guard.admit(ipv4Mapped("203.0.113.7"), "smtp")).isInstanceOf(Admission.Refused.class);
+        assertThat(guard.admit(ipv4Mapped("203.0.113.7"), "echo")).isInstanceOf(Admission.Refused.class);
     }
 
     @Test
@@ -59,12 +59,12 @@ class GuardTest {
 
         admit(guard, CLIENT);
         admit(guard, CLIENT);
-        Admission third = guard.admit(CLIENT, "smtp");
+        Admission third = guard.admit(CLIENT, "echo");
 
         assertThat(reasonOf(third)).isEqualTo(Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
         assertThat(guard.refusals(Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS)).isEqualTo(1);
         assertThat(guard.openConnections(CLIENT)).isEqualTo(2);
-        assertThat(guard.admit(ip("192.0.2.11"), "smtp")).isInstanceOf(Admission.Admitted.class);
+        assertThat(guard.admit(ip("192.0.2.11"), "echo")).isInstanceOf(Admission.Admitted.class);
     }
 
     @Test
@@ -73,7 +73,7 @@ class GuardTest {
         Guard guard = new Guard(() -> policy);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(guard.admit(CLIENT, "smtp")).isInstanceOf(Admission.Admitted.class);
+            assertThat(guard.admit(CLIENT, "echo")).isInstanceOf(Admission.Admitted.class);
         }
         assertThat(guard.openConnections(CLIENT)).isEqualTo(5);
     }
@@ -82,8 +82,8 @@ class GuardTest {
     void allowedAddressInsideABlockedNetworkIsAdmitted() {
         Guard guard = new Guard(() -> Policies.rules(List.of("192.0.2.0/24"), List.of("192.0.2.10")));
 
-        assertThat(guard.admit(CLIENT, "smtp")).isInstanceOf(Admission.Admitted.class);
-        assertThat(reasonOf(guard.admit(ip("192.0.2.11"), "smtp"))).isEqualTo(Reason.BLOCKED);
+        assertThat(guard.admit(CLIENT, "echo")).isInstanceOf(Admission.Admitted.class);
+        assertThat(reasonOf(guard.admit(ip("192.0.2.11"), "echo"))).isEqualTo(Reason.BLOCKED);
     }
 
     @Test
@@ -92,7 +92,7 @@ class GuardTest {
 
         admit(guard, ip("192.0.2.1"));
         admit(guard, ip("192.0.2.2"));
-        Admission third = guard.admit(ip("192.0.2.3"), "submission");
+        Admission third = guard.admit(ip("192.0.2.3"), "echo");
 
         assertThat(reasonOf(third)).isEqualTo(Reason.TOO_MANY_CONNECTIONS);
         assertThat(guard.openConnections()).isEqualTo(2);
@@ -105,11 +105,11 @@ class GuardTest {
 
         admit(guard, ip("2001:db8:1:2::1"));
         admit(guard, ip("2001:db8:1:2:ffff::99"));
-        Admission third = guard.admit(ip("2001:db8:1:2::3"), "smtp");
+        Admission third = guard.admit(ip("2001:db8:1:2::3"), "echo");
 
         assertThat(reasonOf(third)).isEqualTo(Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
         assertThat(guard.openConnections(ip("2001:db8:1:2::7"))).isEqualTo(2);
-        assertThat(guard.admit(ip("2001:db8:1:3::1"), "smtp")).isInstanceOf(Admission.Admitted.class);
+        assertThat(guard.admit(ip("2001:db8:1:3::1"), "echo")).isInstanceOf(Admission.Admitted.class);
     }
 
     @Test
@@ -118,9 +118,9 @@ class GuardTest {
 
         admit(guard, ip("2001:db8:1:2::1"));
 
-        assertThat(reasonOf(guard.admit(ip("2001:db8:1:ffff::1"), "smtp")))
+        assertThat(reasonOf(guard.admit(ip("2001:db8:1:ffff::1"), "echo")))
                 .isEqualTo(Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
-        assertThat(guard.admit(ip("2001:db8:2::1"), "smtp")).isInstanceOf(Admission.Admitted.class);
+        assertThat(guard.admit(ip("2001:db8:2::1"), "echo")).isInstanceOf(Admission.Admitted.class);
     }
 
     @Test
@@ -129,7 +129,7 @@ class GuardTest {
 
         admit(guard, ip("192.0.2.10"));
 
-        assertThat(reasonOf(guard.admit(ipv4Mapped("192.0.2.10"), "smtp")))
+        assertThat(reasonOf(guard.admit(ipv4Mapped("192.0.2.10"), "echo")))
                 .isEqualTo(Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
     }
 
@@ -143,7 +143,7 @@ class GuardTest {
         assertThat(guard.openConnections()).isZero();
         assertThat(guard.openConnections(CLIENT)).isZero();
         assertThat(guard.connectedClients()).isZero();
-        assertThat(guard.admit(CLIENT, "smtp")).isInstanceOf(Admission.Admitted.class);
+        assertThat(guard.admit(CLIENT, "echo")).isInstanceOf(Admission.Admitted.class);
     }
 
     @Test
@@ -178,9 +178,9 @@ class GuardTest {
                 Policies.withRules(Policies.limits(100, 1), List.of("203.0.113.0/24"), List.of()));
         Guard guard = new Guard(() -> policy);
 
-        Admission blocked = guard.admit(ip("203.0.113.7"), "smtp");
+        Admission blocked = guard.admit(ip("203.0.113.7"), "echo");
         admit(guard, CLIENT);
-        Admission overLimit = guard.admit(CLIENT, "smtp");
+        Admission overLimit = guard.admit(CLIENT, "echo");
 
         assertThat(blocked).isInstanceOf(Admission.Admitted.class);
         assertThat(overLimit).isInstanceOf(Admission.Admitted.class);
@@ -205,11 +205,11 @@ class GuardTest {
     void policyChangeAppliesToTheNextAdmission() {
         AtomicReference<GuardPolicy> policy = new AtomicReference<>(GuardPolicy.defaults());
         Guard guard = new Guard(policy::get);
-        assertThat(guard.admit(CLIENT, "smtp")).isInstanceOf(Admission.Admitted.class);
+        assertThat(guard.admit(CLIENT, "echo")).isInstanceOf(Admission.Admitted.class);
 
         policy.set(Policies.rules(List.of("192.0.2.10"), List.of()));
 
-        assertThat(reasonOf(guard.admit(CLIENT, "smtp"))).isEqualTo(Reason.BLOCKED);
+        assertThat(reasonOf(guard.admit(CLIENT, "echo"))).isEqualTo(Reason.BLOCKED);
     }
 
     @Test
@@ -221,7 +221,7 @@ class GuardTest {
 
         policy.set(Policies.limits(100, 2));
 
-        assertThat(reasonOf(guard.admit(CLIENT, "smtp"))).isEqualTo(Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
+        assertThat(reasonOf(guard.admit(CLIENT, "echo"))).isEqualTo(Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
         assertThat(guard.openConnections(CLIENT)).isEqualTo(2);
     }
 
@@ -238,7 +238,7 @@ class GuardTest {
                     start.await();
                     List<GuardedConnection> held = new ArrayList<>();
                     for (int i = 0; i < 1_000; i++) {
-                        if (guard.admit(CLIENT, "smtp") instanceof Admission.Admitted admitted) {
+                        if (guard.admit(CLIENT, "echo") instanceof Admission.Admitted admitted) {
                             held.add(admitted.connection());
                         }
                         if (held.size() > 2) {
@@ -265,7 +265,7 @@ class GuardTest {
     }
 
     private static GuardedConnection admit(Guard guard, InetAddress client) {
-        Admission admission = guard.admit(client, "smtp");
+        Admission admission = guard.admit(client, "echo");
         assertThat(admission).as("admission of %s", client).isInstanceOf(Admission.Admitted.class);
         return ((Admission.Admitted) admission).connection();
     }

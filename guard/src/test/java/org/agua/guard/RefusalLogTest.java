@@ -53,6 +53,6 @@ class RefusalLogTest {
 
     private void record(String address) {
         InetAddress client = ip(address);
-        log.record(CountKey.of(Cidr.canonicalBytes(client), 64), client, "smtp", Reason.BLOCKED, false);
+        log.record(CountKey.of(Cidr.canonicalBytes(client), 64), client, "echo", Reason.BLOCKED, false);
     }
 }
