@@ -55,7 +55,8 @@ public final class ConfigLoader {
     static ConfigResult parse(Path file, String text, Supplier<String> localHostName) {
         ProblemList problems = new ProblemList(file);
         Optional<YamlNode> root = new YamlTreeReader(problems).read(text);
-        if (!problems.isEmpty()) {
+        if (root.isEmpty() && !problems.isEmpty()) {
+            // A syntax error: there is no tree to check further.
             return new ConfigResult.Invalid(problems.sorted());
         }
         String hostname = needsLocalHostName(root) ? localHostName.get() : "localhost";

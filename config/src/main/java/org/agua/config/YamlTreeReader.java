@@ -71,6 +71,8 @@ final class YamlTreeReader {
         }
         if (parser.isCurrentAlias()) {
             problems.add(at, "YAML aliases (*" + parser.getText() + ") are not supported; write the value out");
+            // Read on as if no value were there, so the alias name is not reported a second time as a bad value.
+            return new YamlNode.Scalar(at, YamlNode.Scalar.Kind.NULL, "");
         }
         return new YamlNode.Scalar(at, kind(token), parser.getText());
     }

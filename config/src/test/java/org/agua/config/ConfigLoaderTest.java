@@ -270,6 +270,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void duplicateKeyDoesNotHideTheOtherProblems() {
+        assertThat(problems("hostname: a.test\nhostname: b.test\nsmtp:\n  max_recipients: 0\n")).containsExactly(
+                "/etc/agua/agua.yml:2:1: key 'hostname' appears twice (first at line 1)",
+                "/etc/agua/agua.yml:4:19: 'max_recipients' must be between 1 and 100000, not 0");
+    }
+
+    @Test
     void banTimeMaxShorterThanBanTimeIsAProblem() {
         assertThat(problem("guard:\n  ban_time: 2h\n  ban_time_max: 1h\n"))
                 .isEqualTo("/etc/agua/agua.yml:3:17: ban_time_max (1h) must not be shorter than ban_time (2h)");
