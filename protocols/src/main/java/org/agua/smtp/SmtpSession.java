@@ -91,6 +91,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             return; // greet once the TLS handshake has completed
         }
         greet();
+        // Nothing else would flush it: the client sends nothing until it has read the greeting.
+        ctx.flush();
     }
 
     @Override
