@@ -51,6 +51,9 @@ final class SmtpDecoder extends ByteToMessageDecoder {
 
     void pause() {
         paused = true;
+        // Stop reading from the socket too: with auto-read on, Netty would keep appending the
+        // client's bytes to this decoder's buffer, without limit, however long the pause lasts.
+        ctx.channel().config().setAutoRead(false);
     }
 
     /** Resumes decoding, starting with whatever input arrived while paused. */
@@ -59,7 +62,9 @@ final class SmtpDecoder extends ByteToMessageDecoder {
             return;
         }
         paused = false;
-        if (ctx != null && internalBuffer().isReadable()) {
+        // Before decoding what is buffered: that may pause again, and must then stay paused.
+        ctx.channel().config().setAutoRead(true);
+        if (internalBuffer().isReadable()) {
             try {
                 channelRead(ctx, Unpooled.EMPTY_BUFFER);
             } catch (Exception e) {
