@@ -277,7 +277,11 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         lastChunk = last;
         chunkSize = size;
         if (size == 0) {
-            return last ? finishMessage() : Reply.of(250, "2.0.0", "0 octets received");
+            if (last) {
+                return finishMessage();
+            }
+            state = SmtpState.IN_BDAT; // as after any chunk: DATA may not follow, more BDAT must
+            return Reply.of(250, "2.0.0", "0 octets received");
         }
         decoder.expectChunk(size);
         state = SmtpState.RECEIVING;
