@@ -1,0 +1,186 @@
+package org.agua.app.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.agua.config.Listeners;
+import org.agua.guard.Guard;
+import org.agua.guard.netty.GuardedInitializer;
+import org.agua.smtp.SmtpChannels;
+import org.agua.smtp.SmtpService;
+import org.agua.smtp.SmtpServices;
+import org.agua.storage.maildir.MaildirStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The running server: the listeners of one configuration, the guard in front of all of them, the
+ * event loops, and the executor for blocking work. Components read the current {@link Generation}
+ * through {@link #generation()}; counters and sessions live outside it.
+ */
+public final class AguaServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AguaServer.class);
+    private static final int BLOCKING_THREADS = 16;
+    private static final int ACCEPT_BACKLOG = 4096;
+    private static final long SHUTDOWN_WAIT_SECONDS = 20;
+
+    private static final Map<String, SmtpService> SMTP_LISTENERS = Map.of(
+            "smtp", SmtpService.MX,
+            "submission", SmtpService.SUBMISSION,
+            "submissions", SmtpService.SUBMISSIONS);
+
+    /** A listener the server bound, with the port it really got (useful when the file says port 0). */
+    public record BoundListener(String name, InetSocketAddress address) {
+        @Override
+        public String toString() {
+            return name + " " + format(address);
+        }
+    }
+
+    private final AtomicReference<Generation> current;
+    private final Guard guard;
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final ExecutorService blocking;
+    private final ChannelGroup channels = new DefaultChannelGroup("agua", GlobalEventExecutor.INSTANCE);
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private final List<BoundListener> bound = new ArrayList<>();
+    private final List<String> notServed = new ArrayList<>();
+
+    private AguaServer(Generation first) {
+        this.current = new AtomicReference<>(first);
+        this.guard = new Guard(() -> current.get().guardPolicy());
+        this.acceptors = transport.newGroup(1, "agua-accept");
+        this.workers = transport.newGroup(0, "agua-io");
+        this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("agua-blocking"));
+    }
+
+    /** Starts the server and binds every configured listener; on any failure nothing stays bound. */
+    public static AguaServer start(Generation generation) throws IOException {
+        AguaServer server = new AguaServer(generation);
+        try {
+            server.bindAll();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    public Generation generation() {
+        return current.get();
+    }
+
+    public Guard guard() {
+        return guard;
+    }
+
+    public List<BoundListener> listeners() {
+        return List.copyOf(bound);
+    }
+
+    /** Configured listeners whose protocol this version does not serve yet. */
+    public List<String> notServed() {
+        return List.copyOf(notServed);
+    }
+
+    public String transportName() {
+        return transport.name();
+    }
+
+    private void bindAll() throws IOException {
+        Generation g = current.get();
+        SmtpServices services = new SmtpServices(
+                new MaildirStore(g.config().dataDir().resolve("mail"), g.config().hostname()), blocking);
+        for (Listeners.Listener listener : g.config().listen().all()) {
+            SmtpService smtp = SMTP_LISTENERS.get(listener.name());
+            if (smtp == null) {
+                notServed.add(listener.name() + " " + listener.address());
+                continue;
+            }
+            SmtpChannels channels = new SmtpChannels(smtp, () -> current.get().smtp(), services);
+            bind(listener, new GuardedInitializer(guard, listener.name(), channels, channels));
+        }
+    }
+
+    private void bind(Listeners.Listener listener, GuardedInitializer initializer) throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        channels.add(ch); // so that a shutdown can reach every open session
+                        ch.pipeline().addLast(initializer);
+                    }
+                });
+        InetSocketAddress address = listener.address().toSocketAddress();
+        try {
+            Channel channel = bootstrap.bind(address).sync().channel();
+            serverChannels.add(channel);
+            BoundListener b = new BoundListener(listener.name(), (InetSocketAddress) channel.localAddress());
+            bound.add(b);
+            log.info("listener.bound name={} address={}", b.name(), format(b.address()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + listener.name());
+        } catch (Exception e) {
+            throw new IOException("cannot listen on " + listener.address() + " (" + listener.name() + "): "
+                    + Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName()), e);
+        }
+    }
+
+    /**
+     * Stops in the order that loses nothing: stop accepting, close the sessions (a message not yet
+     * acknowledged is the client's to send again), then let the blocking work finish, so that every
+     * delivery whose commit has started completes before the process exits.
+     */
+    @Override
+    public void close() {
+        for (Channel c : serverChannels) {
+            c.close().syncUninterruptibly();
+        }
+        channels.close().awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+        blocking.shutdown();
+        try {
+            if (!blocking.awaitTermination(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("shutdown.blocking_work_unfinished");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** {@code 127.0.0.1:2525}, {@code [::1]:2525}: the notation of the configuration file. */
+    public static String format(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        return new io.netty.util.concurrent.DefaultThreadFactory(name, true);
+    }
+}

@@ -1,0 +1,31 @@
+package org.agua.app.server;
+
+import io.netty.handler.ssl.SslContext;
+import org.agua.config.AguaConfig;
+import org.agua.config.users.Users;
+import org.agua.guard.GuardPolicy;
+import org.agua.smtp.SmtpSettings;
+
+/**
+ * One complete, validated generation of the configuration: the file, the users, the TLS context,
+ * and the settings derived from them for each component. Built in full before it replaces the
+ * running one, so a component never sees half of a reload.
+ *
+ * @param number counts up from 1 with each successful (re)load
+ */
+public record Generation(long number, AguaConfig config, Users users, SslContext tls,
+                         GuardPolicy guardPolicy, SmtpSettings smtp) {
+
+    public static Generation build(long number, AguaConfig config, Users users, SslContext tls) {
+        SmtpSettings smtp = new SmtpSettings(
+                config.hostname(),
+                java.util.Set.copyOf(config.domains()),
+                config.smtp().maxMessageSize().bytes(),
+                config.smtp().maxRecipients(),
+                config.smtp().requireTlsForAuth(),
+                SmtpSettings.DEFAULT_MAX_LINE_LENGTH,
+                new UserAccounts(users),
+                tls);
+        return new Generation(number, config, users, tls, config.guard().toPolicy(), smtp);
+    }
+}

@@ -1,0 +1,62 @@
+package org.agua.app.server;
+
+import io.netty.handler.ssl.SslContext;
+import org.agua.config.AguaConfig;
+import org.agua.config.ConfigLoader;
+import org.agua.config.ConfigProblem;
+import org.agua.config.ConfigResult;
+import org.agua.config.users.Users;
+import org.agua.config.users.UsersFile;
+import org.agua.config.users.UsersResult;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the configuration file, the users file and the TLS files into a {@link Generation}, or
+ * collects every problem found in them, each as {@code FILE:LINE:COLUMN: message}.
+ */
+public final class GenerationLoader {
+
+    /** Either a generation or the problems that prevented it. */
+    public record Outcome(Generation generation, List<ConfigProblem> problems) {
+        public Outcome {
+            problems = List.copyOf(problems);
+        }
+
+        public boolean ok() {
+            return generation != null;
+        }
+    }
+
+    private GenerationLoader() {
+    }
+
+    public static Outcome load(Path configFile, long number) {
+        ConfigResult result = ConfigLoader.load(configFile);
+        if (result instanceof ConfigResult.Invalid invalid) {
+            return new Outcome(null, invalid.problems());
+        }
+        AguaConfig config = ((ConfigResult.Loaded) result).config();
+        List<ConfigProblem> problems = new ArrayList<>();
+        Users users = null;
+        UsersResult usersResult = UsersFile.load(config.usersFile());
+        if (usersResult instanceof UsersResult.Invalid bad) {
+            problems.addAll(bad.problems());
+        } else {
+            users = ((UsersResult.Loaded) usersResult).users();
+        }
+        SslContext tls = null;
+        try {
+            tls = TlsFiles.load(config);
+        } catch (IOException e) {
+            problems.add(new ConfigProblem(TlsFiles.paths(config)[0], 1, 1, e.getMessage()));
+        }
+        if (!problems.isEmpty()) {
+            return new Outcome(null, problems);
+        }
+        return new Outcome(Generation.build(number, config, users, tls), List.of());
+    }
+}
