@@ -5,12 +5,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import org.agua.guard.Admission;
 import org.agua.guard.GuardedConnection;
 import org.agua.guard.netty.GuardedInitializer;
 
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -42,8 +40,6 @@ public final class SmtpChannels implements GuardedInitializer.SessionInitializer
             ssl.setHandshakeTimeoutMillis(SmtpSession.TLS_HANDSHAKE_TIMEOUT_MILLIS);
             pipeline.addLast("tls", ssl);
         }
-        long idle = connection.policy().idleTimeout().toMillis();
-        pipeline.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("decoder", new SmtpDecoder(current.maxLineLength()));
         pipeline.addLast("session", new SmtpSession(service, settings, services, connection));
     }

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.agua.guard.GuardedConnection;
 import org.agua.protocol.line.Inbound;
@@ -20,7 +19,9 @@ import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -65,6 +66,16 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private int errors;
     /** A command answered {@link Reply#LATER}: input stays paused until its reply is sent. */
     private boolean awaitingReply;
+    /** A complete command or a piece of content arrived since the last idle check. */
+    private boolean active;
+    private int idleChecks;
+    private ScheduledFuture<?> idleCheck;
+
+    /**
+     * The idle timeout is checked this many times per period: a session that showed no progress in
+     * all of them is closed, so it lives at most a quarter period longer than the limit.
+     */
+    private static final int IDLE_CHECKS_PER_TIMEOUT = 4;
 
     public SmtpSession(SmtpService service, Supplier<SmtpSettings> settings, SmtpServices services,
                        GuardedConnection connection) {
@@ -87,6 +98,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        scheduleIdleCheck();
         if (service.implicitTls()) {
             return; // greet once the TLS handshake has completed
         }
@@ -101,6 +113,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (state == SmtpState.CLOSING) {
                 return;
             }
+            active = true;
             if (msg instanceof Inbound.Line line) {
                 onLine(line.text());
             } else if (msg instanceof Inbound.LineTooLong) {
@@ -124,9 +137,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && state != SmtpState.CLOSING) {
-            closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Idle timeout, closing connection"));
-        } else if (evt instanceof SslHandshakeCompletionEvent handshake) {
+        if (evt instanceof SslHandshakeCompletionEvent handshake) {
             if (!handshake.isSuccess()) {
                 log.debug("smtp.tls.failed id={} client={} cause={}", id, clientAddress(), handshake.cause().toString());
                 state = SmtpState.CLOSING;
@@ -146,6 +157,9 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = SmtpState.CLOSING;
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
         if (receiver != null) {
             receiver.abort();
         }
@@ -158,6 +172,31 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         log.debug("smtp.connection.error id={} client={} cause={}", id, clientAddress(), cause.toString());
         state = SmtpState.CLOSING;
         ctx.close();
+    }
+
+    /**
+     * The idle timeout counts complete commands and content, not bytes: a client that sends a byte
+     * now and then without ever finishing a command is idle. Time spent on the server's own work
+     * (a disk commit, a password check) is never held against the client.
+     */
+    private void scheduleIdleCheck() {
+        long period = Math.max(1, connection.policy().idleTimeout().toNanos() / IDLE_CHECKS_PER_TIMEOUT);
+        idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        if (state == SmtpState.CLOSING) {
+            idleCheck.cancel(false);
+            return;
+        }
+        if (active || awaitingReply) {
+            idleChecks = 0;
+        } else if (++idleChecks >= IDLE_CHECKS_PER_TIMEOUT) {
+            idleCheck.cancel(false);
+            closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Idle timeout, closing connection"));
+            return;
+        }
+        active = false;
     }
 
     // ---- commands ---------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 package org.agua.smtp;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -219,14 +218,10 @@ class SmtpDialogueTest {
     }
 
     @Test
-    @Disabled("known gap: IdleStateHandler resets on every byte read, not on complete commands (spec: guard.idle_timeout)")
     void bytesThatNeverFormACommandDoNotKeepASessionAlive() {
         greeted(TestServer.mx(mailRoot).withIdleTimeout(Duration.ofMillis(200)));
-        for (int i = 0; i < 5; i++) {
-            smtp.advanceTime(Duration.ofMillis(150));
-            smtp.sendRaw("N");
-        }
-        smtp.expect("421 4.4.2");
+        smtp.advanceTime(Duration.ofMillis(150)).sendRaw("N");
+        smtp.advanceTime(Duration.ofMillis(150)).expect("421 4.4.2");
     }
 
     @Test
