@@ -1,6 +1,7 @@
 package org.agua.app.cli;
 
 import org.agua.app.server.AguaServer;
+import org.agua.app.server.ConfigWatcher;
 import org.agua.app.server.Generation;
 import org.agua.app.server.GenerationLoader;
 import org.agua.config.ConfigProblem;
@@ -46,6 +47,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CommandFailure(ExitCode.FAILURE, e.getMessage());
         }
+        ConfigWatcher watcher = new ConfigWatcher(file, server).start();
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
@@ -60,6 +62,7 @@ final class RunCommand implements Callable<Integer> {
         System.out.flush();
         stop.await();
         System.out.println("stopping: no new connections; finishing deliveries in progress");
+        watcher.close();
         server.close();
         System.out.println("stopped");
         return ExitCode.OK;

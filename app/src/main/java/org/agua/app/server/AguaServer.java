@@ -9,7 +9,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agua.config.Listeners;
+import org.agua.guard.AddressRules;
 import org.agua.guard.Guard;
+import org.agua.guard.GuardedConnection;
 import org.agua.guard.netty.GuardedInitializer;
 import org.agua.smtp.SmtpChannels;
 import org.agua.smtp.SmtpService;
@@ -87,6 +89,30 @@ public final class AguaServer implements AutoCloseable {
 
     public Generation generation() {
         return current.get();
+    }
+
+    /**
+     * Makes {@code next} the running configuration: new sessions and the next command of every
+     * open session use it at once. Open sessions of an address the new rules block are closed.
+     * Listeners are bound at start only; a change of {@code listen} is logged and waits for a restart.
+     */
+    public void apply(Generation next) {
+        Generation previous = current.getAndSet(next);
+        if (!previous.config().listen().equals(next.config().listen())) {
+            log.warn("config.listen.changed action=restart_required");
+        }
+        int closed = 0;
+        for (Channel channel : channels) {
+            GuardedConnection connection = channel.attr(GuardedInitializer.CONNECTION).get();
+            if (connection != null && next.guardPolicy().rules().match(connection.client())
+                    .filter(rule -> rule.action() == AddressRules.Action.BLOCK).isPresent()) {
+                channel.close();
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            log.info("guard.block.applied closed_sessions={}", closed);
+        }
     }
 
     public Guard guard() {

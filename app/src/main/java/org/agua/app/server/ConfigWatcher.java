@@ -1,0 +1,113 @@
+package org.agua.app.server;
+
+import org.agua.config.ConfigProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches the configuration file, the users file and the TLS files, and applies a saved change by
+ * itself. It polls each file's size, modification time and inode twice a second rather than using
+ * a WatchService: editors save by writing a new file and renaming it over the old one, which a
+ * poll of the path always sees, and a poll works the same on every file system.
+ *
+ * <p>A change is loaded in full (file, users, TLS) before anything is swapped; an invalid file
+ * changes nothing, and its problems are logged and kept for {@link #lastProblems()}.
+ */
+public final class ConfigWatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
+    static final long POLL_MILLIS = 500;
+
+    /** What identifies one version of a file on disk. */
+    private record Stamp(Path path, boolean exists, long size, long modified, Object inode) {
+        static Stamp of(Path path) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+                return new Stamp(path, true, a.size(), a.lastModifiedTime().toMillis(), a.fileKey());
+            } catch (IOException e) {
+                return new Stamp(path, false, 0, 0, null);
+            }
+        }
+    }
+
+    private final Path configFile;
+    private final AguaServer server;
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(new io.netty.util.concurrent.DefaultThreadFactory("agua-config-watch", true));
+    private volatile List<Stamp> stamps;
+    private volatile List<ConfigProblem> lastProblems = List.of();
+
+    public ConfigWatcher(Path configFile, AguaServer server) {
+        this.configFile = configFile;
+        this.server = server;
+        this.stamps = stampsOf(server.generation());
+    }
+
+    public ConfigWatcher start() {
+        timer.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** The problems of the last reload that failed, until a valid file replaces it; empty otherwise. */
+    public List<ConfigProblem> lastProblems() {
+        return lastProblems;
+    }
+
+    private List<Stamp> stampsOf(Generation g) {
+        List<Stamp> out = new ArrayList<>();
+        out.add(Stamp.of(configFile));
+        out.add(Stamp.of(g.config().usersFile()));
+        for (Path tls : TlsFiles.paths(g.config())) {
+            out.add(Stamp.of(tls));
+        }
+        return out;
+    }
+
+    private void poll() {
+        try {
+            List<Stamp> now = stamps.stream().map(s -> Stamp.of(s.path())).toList();
+            if (Objects.equals(now, stamps)) {
+                return;
+            }
+            reload();
+        } catch (RuntimeException e) {
+            // The watcher must outlive any surprise, or live reconfiguration silently stops.
+            log.error("config.watch.failure", e);
+        }
+    }
+
+    private void reload() {
+        Generation old = server.generation();
+        GenerationLoader.Outcome outcome = GenerationLoader.load(configFile, old.number() + 1);
+        if (!outcome.ok()) {
+            // Remember what was seen so that the same broken file is not reported twice a second.
+            stamps = stamps.stream().map(s -> Stamp.of(s.path())).toList();
+            lastProblems = outcome.problems();
+            for (ConfigProblem p : outcome.problems()) {
+                log.error("config.reload.rejected problem=\"{}\" generation={}", p, old.number());
+            }
+            return;
+        }
+        Generation next = outcome.generation();
+        stamps = stampsOf(next);
+        lastProblems = List.of();
+        server.apply(next);
+        log.info("config.reloaded generation={} file={}", next.number(), configFile);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
