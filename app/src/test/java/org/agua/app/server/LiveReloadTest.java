@@ -1,0 +1,132 @@
+package org.agua.app.server;
+
+import org.agua.config.users.UsersFile;
+import org.agua.storage.Mailbox;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Spec section 4: a saved change applies within 2 seconds, with no command; a bad file changes nothing. */
+class LiveReloadTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(2);
+
+    @TempDir
+    Path dir;
+    private Path configFile;
+    private AguaServer server;
+    private ConfigWatcher watcher;
+
+    @BeforeEach
+    void start() throws IOException {
+        configFile = dir.resolve("agua.yml");
+        Files.writeString(configFile, config(""));
+        GenerationLoader.Outcome outcome = GenerationLoader.load(configFile, 1);
+        assertThat(outcome.problems()).isEmpty();
+        server = AguaServer.start(outcome.generation());
+        watcher = new ConfigWatcher(configFile, server).start();
+    }
+
+    @AfterEach
+    void stop() {
+        watcher.close();
+        server.close();
+    }
+
+    private static String config(String guardBlock) {
+        return """
+                hostname: mail.example.test
+                domains: [example.test]
+                listen:
+                  smtp: 127.0.0.1:0
+                guard:
+                  block: [%s]
+                """.formatted(guardBlock);
+    }
+
+    /** Saves the way editors do: a new file renamed over the old one. */
+    private void save(String text) throws IOException {
+        Path tmp = dir.resolve("agua.yml.tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, configFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private InetSocketAddress smtp() {
+        return server.listeners().get(0).address();
+    }
+
+    private String rcptReply(String recipient) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(smtp(), 2000);
+            s.setSoTimeout(5000);
+            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            var out = new PrintWriter(new OutputStreamWriter(s.getOutputStream(), StandardCharsets.US_ASCII), true);
+            in.readLine();
+            out.print("HELO client.test\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<" + recipient + ">\r\n");
+            out.flush();
+            in.readLine();
+            in.readLine();
+            return in.readLine();
+        }
+    }
+
+    @Test
+    void aUserAddedToTheUsersFileReceivesMailWithoutARestart() throws Exception {
+        assertThat(rcptReply("carol@example.test")).startsWith("550 5.1.1");
+        UsersFile.add(server.generation().config().usersFile(), Mailbox.parse("carol@example.test"), "pw");
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(rcptReply("carol@example.test")).startsWith("250 2.1.5"));
+        assertThat(server.generation().number()).isEqualTo(2);
+    }
+
+    @Test
+    void aNewlyBlockedAddressIsRefusedAndItsOpenSessionIsClosed() throws Exception {
+        try (Socket open = new Socket()) {
+            open.connect(smtp(), 2000);
+            open.setSoTimeout(5000);
+            var in = new BufferedReader(new InputStreamReader(open.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("220 ");
+
+            save(config("127.0.0.1"));
+
+            await().atMost(WITHIN).untilAsserted(() -> {
+                try (Socket s = new Socket()) {
+                    s.connect(smtp(), 2000);
+                    s.setSoTimeout(5000);
+                    var r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                    assertThat(r.readLine()).isEqualTo("554 5.7.1 access denied");
+                }
+            });
+            assertThat(in.readLine()).as("the open session is closed").isNull();
+        }
+    }
+
+    @Test
+    void anInvalidFileChangesNothingAndItsProblemIsKept() throws Exception {
+        save(config("127.0.0.300"));
+        await().atMost(WITHIN).until(() -> !watcher.lastProblems().isEmpty());
+        assertThat(watcher.lastProblems().get(0).toString()).startsWith(configFile + ":6:");
+        assertThat(server.generation().number()).isEqualTo(1);
+        assertThat(rcptReply("nobody@example.test")).startsWith("550 5.1.1");
+
+        save(config(""));
+        await().atMost(WITHIN).until(() -> watcher.lastProblems().isEmpty());
+        assertThat(server.generation().number()).isEqualTo(2);
+    }
+}
