@@ -16,4 +16,13 @@ public interface Accounts {
      * time taken should not reveal whether the user exists.
      */
     Mailbox authenticate(String username, String password);
+
+    /**
+     * The user's password in clear, only when the users file stores it as {@code {PLAIN}} (POP3's
+     * APOP needs it); null otherwise or for an unknown user.
+     */
+    String plainPassword(String username);
+
+    /** The mailbox a login name refers to, or null for an unknown user. */
+    Mailbox find(String username);
 }

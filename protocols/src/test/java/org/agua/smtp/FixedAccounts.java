@@ -31,4 +31,14 @@ final class FixedAccounts implements Accounts {
         String expected = PASSWORDS.get(username.toLowerCase(Locale.ROOT));
         return expected != null && expected.equals(password) ? Mailbox.parse(username) : null;
     }
+
+    @Override
+    public String plainPassword(String username) {
+        return PASSWORDS.get(username.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public Mailbox find(String username) {
+        return PASSWORDS.containsKey(username.toLowerCase(Locale.ROOT)) ? Mailbox.parse(username) : null;
+    }
 }

@@ -24,6 +24,16 @@ final class UserAccounts implements Accounts {
         if (!users.verify(username, password)) {
             return null;
         }
+        return find(username);
+    }
+
+    @Override
+    public String plainPassword(String username) {
+        return users.plainPassword(username).orElse(null);
+    }
+
+    @Override
+    public Mailbox find(String username) {
         return users.find(username).map(u -> u.mailbox()).orElse(null);
     }
 }
