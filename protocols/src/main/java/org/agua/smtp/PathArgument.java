@@ -44,7 +44,7 @@ public record PathArgument(String address, Map<String, String> parameters) {
 
     /**
      * Parses {@code FROM:<path> params} (with {@code keyword} "FROM") or {@code TO:<path> params}.
-     * {@code allowNull} permits {@code <>}; {@code allowBare} permits a bare {@code postmaster}.
+     * {@code allowNull} permits {@code <>}. A bare {@code postmaster} is always accepted (RFC 5321 section 4.5.1).
      */
     public static PathArgument parse(String argument, String keyword, boolean allowNull) throws SyntaxError {
         String prefix = keyword + ":";

@@ -19,7 +19,7 @@ final class CheckCommand implements Callable<Integer> {
         if (!Files.exists(config.file())) {
             throw new CommandFailure(ExitCode.USAGE, config.file() + ": no such file (agua init writes a starter one)");
         }
-        GenerationLoader.Outcome outcome = GenerationLoader.load(config.file(), 1);
+        GenerationLoader.Outcome outcome = GenerationLoader.check(config.file());
         if (outcome.ok()) {
             System.out.println("ok");
             return ExitCode.OK;

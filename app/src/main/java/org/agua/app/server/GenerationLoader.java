@@ -34,7 +34,17 @@ public final class GenerationLoader {
     private GenerationLoader() {
     }
 
+    /** Loads everything a running server needs, generating the self-signed TLS pair if it is missing. */
     public static Outcome load(Path configFile, long number) {
+        return load(configFile, number, true);
+    }
+
+    /** Validates like {@link #load} but writes nothing (for {@code agua check}). */
+    public static Outcome check(Path configFile) {
+        return load(configFile, 0, false);
+    }
+
+    private static Outcome load(Path configFile, long number, boolean mayGenerateTls) {
         ConfigResult result = ConfigLoader.load(configFile);
         if (result instanceof ConfigResult.Invalid invalid) {
             return new Outcome(null, invalid.problems());
@@ -50,7 +60,7 @@ public final class GenerationLoader {
         }
         SslContext tls = null;
         try {
-            tls = TlsFiles.load(config);
+            tls = TlsFiles.load(config, mayGenerateTls);
         } catch (IOException e) {
             problems.add(new ConfigProblem(TlsFiles.paths(config)[0], 1, 1, e.getMessage()));
         }

@@ -56,10 +56,17 @@ public final class TlsFiles {
         return new Path[] {config.tls().cert().orElseThrow(), config.tls().key().orElseThrow()};
     }
 
-    /** Builds the server SSL context, generating the self-signed pair first when needed. */
-    public static SslContext load(AguaConfig config) throws IOException {
+    /**
+     * Builds the server SSL context, generating the self-signed pair first when needed. With
+     * {@code mayGenerate} false (for {@code agua check}, which writes nothing) a missing
+     * self-signed pair yields null: it is not a problem, the server generates it on start.
+     */
+    public static SslContext load(AguaConfig config, boolean mayGenerate) throws IOException {
         Path[] files = paths(config);
         if (config.tls().isSelfSigned() && !(Files.exists(files[0]) && Files.exists(files[1]))) {
+            if (!mayGenerate) {
+                return null;
+            }
             generateSelfSigned(config.hostname(), files[0], files[1]);
         }
         try {
