@@ -1,5 +1,6 @@
 package org.agua.app.cli;
 
+import org.agua.app.logging.LogFiles;
 import org.agua.app.server.AguaServer;
 import org.agua.app.server.ConfigWatcher;
 import org.agua.app.server.Generation;
@@ -40,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCode.USAGE;
         }
         Generation generation = outcome.generation();
-        LogLevel.apply(generation.config().logging().level());
+        LogFiles.configure(generation.config().logging());
         AguaServer server;
         try {
             server = AguaServer.start(generation);
