@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -70,6 +71,25 @@ final class UserCommand {
         return password;
     }
 
+    /** One change to the users file, which UsersFile writes atomically. */
+    @FunctionalInterface
+    interface UsersEdit {
+        void apply(Path usersFile, Mailbox mailbox) throws IOException, UserEditException;
+    }
+
+    /** Loads the configuration, applies {@code edit} to the users file, and reports it in one line. */
+    static int edit(ConfigOption config, String address, String done, UsersEdit edit) throws IOException {
+        AguaConfig cfg = loadConfig(config);
+        Mailbox mailbox = mailbox(address);
+        try {
+            edit.apply(cfg.usersFile(), mailbox);
+        } catch (UserEditException e) {
+            throw new CommandFailure(ExitCode.USAGE, e.getMessage());
+        }
+        System.out.println(done + " " + mailbox);
+        return ExitCode.OK;
+    }
+
     @Command(name = "add", description = "Add a mailbox user.")
     static final class Add implements java.util.concurrent.Callable<Integer> {
         @Mixin ConfigOption config;
@@ -79,18 +99,11 @@ final class UserCommand {
 
         @Override
         public Integer call() throws IOException {
-            AguaConfig cfg = loadConfig(config);
             Mailbox mailbox = mailbox(address);
-            if (!cfg.domains().contains(mailbox.domain())) {
+            if (!loadConfig(config).domains().contains(mailbox.domain())) {
                 System.err.println("warning: " + mailbox.domain() + " is not in 'domains', so this user receives no mail until it is");
             }
-            try {
-                UsersFile.add(cfg.usersFile(), mailbox, password(passwordStdin));
-            } catch (UserEditException e) {
-                throw new CommandFailure(ExitCode.USAGE, e.getMessage());
-            }
-            System.out.println("added " + mailbox);
-            return ExitCode.OK;
+            return edit(config, address, "added", (file, m) -> UsersFile.add(file, m, password(passwordStdin)));
         }
     }
 
@@ -101,15 +114,7 @@ final class UserCommand {
 
         @Override
         public Integer call() throws IOException {
-            AguaConfig cfg = loadConfig(config);
-            Mailbox mailbox = mailbox(address);
-            try {
-                UsersFile.remove(cfg.usersFile(), mailbox);
-            } catch (UserEditException e) {
-                throw new CommandFailure(ExitCode.USAGE, e.getMessage());
-            }
-            System.out.println("removed " + mailbox);
-            return ExitCode.OK;
+            return edit(config, address, "removed", UsersFile::remove);
         }
     }
 
@@ -122,15 +127,8 @@ final class UserCommand {
 
         @Override
         public Integer call() throws IOException {
-            AguaConfig cfg = loadConfig(config);
-            Mailbox mailbox = mailbox(address);
-            try {
-                UsersFile.passwd(cfg.usersFile(), mailbox, password(passwordStdin));
-            } catch (UserEditException e) {
-                throw new CommandFailure(ExitCode.USAGE, e.getMessage());
-            }
-            System.out.println("changed the password of " + mailbox);
-            return ExitCode.OK;
+            return edit(config, address, "changed the password of",
+                    (file, m) -> UsersFile.passwd(file, m, password(passwordStdin)));
         }
     }
 
