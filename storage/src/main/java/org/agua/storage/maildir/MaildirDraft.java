@@ -23,12 +23,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A message being written to the first recipient's {@code tmp/} folder. It goes to disk through a
- * fixed buffer, so a 25 MB message costs 64 KB of memory. Used by one thread at a time (the
+ * fixed buffer, so a 25 MB message costs 16 KB of memory. Used by one thread at a time (the
  * session that receives the message).
  */
 final class MaildirDraft implements MessageDraft {
 
-    static final int BUFFER_SIZE = 64 * 1024;
+    /**
+     * Small because every session receiving a message holds one (10,000 sessions: 160 MB at
+     * 16 KB, 640 MB at 64 KB). Measured on ext4, writing 25 MB in 1 KB pieces then forcing it:
+     * about 90 ms with 16 KB, 75 ms with 64 KB. The 15 ms (fewer write calls) are nothing next to
+     * the seconds it takes to receive 25 MB over the network; the heap is what runs out first.
+     */
+    static final int BUFFER_SIZE = 16 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(MaildirDraft.class);
 

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Maildir unique names as Dovecot writes them ({@code cr.yp.to/proto/maildir.html}):
  * {@code SECONDS.M<microseconds>P<pid>Q<counter>.<hostname>}, to which the store appends
- * {@code ,S=<size>}.
+ * {@code ,S=<size>,W=<size>}.
  *
  * <p>Within this generator the counter alone makes names unique, whatever the threads and the
  * clock do. Across restarts the pid or the time differs (a container that is always pid 1 still
@@ -36,15 +36,20 @@ final class UniqueNames {
         return new UniqueNames(hostname, Clock.systemUTC(), ProcessHandle.current().pid());
     }
 
-    /** A fresh base name, without the {@code ,S=} size suffix. */
+    /** A fresh base name, without the size suffix. */
     String next() {
         long q = counter.incrementAndGet();
         Instant now = clock.instant();
         return now.getEpochSecond() + ".M" + (now.getNano() / 1_000) + "P" + pid + "Q" + q + "." + encodedHostname;
     }
 
+    /**
+     * {@code S=} is the file's size and {@code W=} the size with CRLF line ends (Dovecot's
+     * "virtual" size, which POP3 reports). Agua stores messages with CRLF, so the two are equal;
+     * writing {@code W=} lets any reader, ours included, trust the size without reading the file.
+     */
     static String withSize(String baseName, long size) {
-        return baseName + ",S=" + size;
+        return baseName + ",S=" + size + ",W=" + size;
     }
 
     /**

@@ -55,14 +55,14 @@ class MaildirStoreTest {
     }
 
     @Test
-    void uniqueNameFollowsTheMaildirConventionAndStatesTheFileSize() throws IOException {
+    void uniqueNameFollowsTheMaildirConventionAndStatesTheFileAndCrlfSize() throws IOException {
         var store = new MaildirStore(mailRoot, "mail.example.test");
 
         StoredMessage stored = deliver(store, HELLO, ALICE);
 
         long pid = ProcessHandle.current().pid();
         assertThat(stored.uniqueName())
-                .matches("\\d+\\.M\\d{1,6}P" + pid + "Q\\d+\\.mail\\.example\\.test,S=" + HELLO.length);
+                .matches("\\d+\\.M\\d{1,6}P" + pid + "Q\\d+\\.mail\\.example\\.test,S=" + HELLO.length + ",W=" + HELLO.length);
         assertThat(Files.size(stored.files().get(0))).isEqualTo(HELLO.length);
     }
 
@@ -224,7 +224,7 @@ class MaildirStoreTest {
                 (link, existing) -> Files.createLink(link, existing));
         Maildir carol = store.maildirOf(CAROL);
         Files.createDirectories(carol.newFolder());
-        String expectedName = "1700000000.M123456P42Q1.mail.example.test,S=" + HELLO.length;
+        String expectedName = "1700000000.M123456P42Q1.mail.example.test,S=" + HELLO.length + ",W=" + HELLO.length;
         Files.writeString(carol.newFolder().resolve(expectedName), "someone else's message");
 
         try (MessageDraft draft = store.begin(List.of(ALICE, CAROL))) {
@@ -301,7 +301,7 @@ class MaildirStoreTest {
 
         Path file = stored.files().get(0);
         assertThat(stored.size()).isEqualTo(total);
-        assertThat(stored.uniqueName()).endsWith(",S=" + total);
+        assertThat(stored.uniqueName()).endsWith(",S=" + total + ",W=" + total);
         assertThat(Files.size(file)).isEqualTo(total);
         assertThat(digestOf(file)).isEqualTo(written.digest());
     }

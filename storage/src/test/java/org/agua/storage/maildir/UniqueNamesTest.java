@@ -33,8 +33,8 @@ class UniqueNamesTest {
     }
 
     @Test
-    void sizeIsAppendedAsS() {
+    void sizeIsAppendedAsSAndAsTheEqualCrlfSizeW() {
         assertThat(UniqueNames.withSize("1035478339.M510339P27404Q1.host", 2048))
-                .isEqualTo("1035478339.M510339P27404Q1.host,S=2048");
+                .isEqualTo("1035478339.M510339P27404Q1.host,S=2048,W=2048");
     }
 }
