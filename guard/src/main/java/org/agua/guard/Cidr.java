@@ -65,6 +65,14 @@ public final class Cidr {
         return new Cidr(mask(bytes, prefixLength), prefixLength);
     }
 
+    /** As {@link #of(InetAddress, int)}, on bytes from {@link #canonicalBytes}. */
+    static Cidr ofBytes(byte[] canonical, int prefixLength) {
+        if (prefixLength < 0 || prefixLength > canonical.length * 8) {
+            throw new IllegalArgumentException("bad prefix length " + prefixLength);
+        }
+        return new Cidr(mask(canonical, prefixLength), prefixLength);
+    }
+
     /** The address bytes, 4 for IPv4 (including IPv4-mapped IPv6), 16 for IPv6. */
     public static byte[] canonicalBytes(InetAddress address) {
         byte[] b = address.getAddress();
@@ -88,7 +96,16 @@ public final class Cidr {
     }
 
     public boolean contains(InetAddress address) {
-        byte[] b = canonicalBytes(address);
+        return containsBytes(canonicalBytes(address));
+    }
+
+    /** Whether {@code other} lies inside this network (or is this network). */
+    public boolean contains(Cidr other) {
+        return other.prefixLength >= prefixLength && containsBytes(other.network);
+    }
+
+    /** As {@link #contains(InetAddress)}, on bytes from {@link #canonicalBytes}. */
+    boolean containsBytes(byte[] b) {
         if (b.length != network.length) {
             return false;
         }

@@ -26,6 +26,23 @@ record CountKey(long high, long low) {
         return new CountKey(high, low & mask(ipv6Prefix - 64));
     }
 
+    /**
+     * The address of the key's network: 4 bytes for an IPv4 client, 16 (host bits zero) for an
+     * IPv6 network.
+     */
+    byte[] networkBytes() {
+        if (high == 0 && (low >>> 32) == 0xffffL) {
+            int v4 = (int) low;
+            return new byte[] {(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8), (byte) v4};
+        }
+        byte[] out = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            out[i] = (byte) (high >>> (56 - 8 * i));
+            out[8 + i] = (byte) (low >>> (56 - 8 * i));
+        }
+        return out;
+    }
+
     /** The top {@code bits} bits set, 0 to 64. */
     private static long mask(int bits) {
         return bits == 0 ? 0 : -1L << (64 - bits);

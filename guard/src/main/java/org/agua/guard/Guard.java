@@ -1,51 +1,175 @@
 package org.agua.guard;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Decides, at connect time, whether a client may open a connection: the block and allow entries
- * first, then the connection limits. It knows nothing of the protocol behind the listener; the
- * {@code service} name only labels logs. One guard serves all listeners, so
- * {@code max_connections} counts them together.
+ * Decides whether a client may connect, and keeps what its sessions report: the block and allow
+ * entries, the bans, the connection limits and rates, the message rate, failed logins. It knows
+ * nothing of the protocol behind the listener; the {@code service} name only labels logs. One guard
+ * serves all listeners, so {@code max_connections} counts them together and a ban earned on one
+ * listener refuses the address on all of them.
  *
- * <p>The policy is read again for every decision, so a reload applies from the next connection.
- * The counters live here, not in the policy, so a reload never resets them.
+ * <p><b>Order at connect</b> ({@link #admit}): an allow entry admits at once (exempt from limits
+ * and bans, still counted in the totals); then an active ban refuses ({@link Reason#BANNED}); then
+ * a block entry ({@link Reason#BLOCKED}); then {@code connection_rate_per_ip}, then
+ * {@code max_connections} and {@code max_connections_per_ip}. Between a block and an allow entry
+ * the most specific one wins (see {@link AddressRules}).
  *
- * <p>Refusing is the cheap path, because it is the one a flood takes: no exception, no session
- * state, a counter per reason, and a log that writes the first refusal of an offender and then
- * one summary line per minute (see {@link RefusalLog}).
+ * <p><b>Automatic bans</b> (see {@link BanBook} for escalation and neighbourhoods):
+ * <ul>
+ *   <li>{@code auth_failures} (default 5/10m) failed logins within the window ban the client;
+ *       the same user and password failing again counts once (a stale password, not a guess);</li>
+ *   <li>{@value #LIMIT_HITS_FOR_BAN} limit hits within {@link #LIMIT_HIT_WINDOW} ban the client:
+ *       a hit is a connection refused for {@code connection_rate_per_ip} or
+ *       {@code max_connections_per_ip}, or a session closed for its error limit. A message refused
+ *       for {@code message_rate_per_ip} is not a hit (senders retry such a refusal later, as they
+ *       should), nor is {@code max_connections}, which is nobody's fault in particular.</li>
+ * </ul>
+ * Allowed clients are never counted or banned automatically. Bans end by themselves; an operator
+ * can add and lift them ({@link #ban}, {@link #unban}), with effect from the next connection.
+ *
+ * <p><b>Failed-login delay</b>: the n-th counted failure of a client within the window is answered
+ * after 0 s, 2 s, 4 s, 8 s, then {@link #MAX_LOGIN_DELAY}; a successful login starts it again.
+ *
+ * <p><b>Stress mode</b> (Postfix's): above {@value #STRESS_ON_PERCENT} % of
+ * {@code max_connections} open, {@link #effectiveIdleTimeout} is a tenth of {@code idle_timeout}
+ * (at least {@link #STRESS_MIN_IDLE}) and {@link #effectiveErrorLimit} half of {@code error_limit}
+ * (at least {@value #STRESS_MIN_ERROR_LIMIT}); below {@value #STRESS_OFF_PERCENT} % they relax.
+ *
+ * <p><b>Mode observe</b>: nothing is refused and no automatic ban is imposed; what would have been
+ * is counted ({@link #refusals}, {@link #observedBans}) and logged with {@code mode=observe}.
+ * The failed-login delay still applies (it refuses nothing).
+ *
+ * <p><b>Memory</b>: every per-client table (connection rate, message rate, failed logins, limit
+ * hits, offence history, neighbourhoods) forgets a client when its window has passed, and holds at
+ * most {@value #MAX_TRACKED_ADDRESSES} clients, evicting the least recently seen: a flood of
+ * distinct addresses costs bounded memory. Active automatic bans are capped the same way.
+ *
+ * <p><b>Time</b> comes from the injected {@link Clock}. Housekeeping (bans that ended, log
+ * summaries, expired table entries, saving the ban file) runs within the calls themselves, at most
+ * once a second; {@link #maintain} runs it on demand, for a service that wants it on a timer.
+ *
+ * <p><b>Security log</b>: events go to the logger {@code agua.security}, message = event name,
+ * facts as key-value pairs (see {@link RefusalLog}): {@code blocked}, {@code rate-limited},
+ * {@code auth-failed}, {@code error-limit} are throttled (first per offender, then one summary a
+ * minute); {@code banned}, {@code unbanned}, {@code stress} are written once each.
  */
 public final class Guard {
+
+    /** The most clients any one per-client table holds. */
+    public static final int MAX_TRACKED_ADDRESSES = 100_000;
+    /** Limit hits within {@link #LIMIT_HIT_WINDOW} that ban a client. */
+    public static final int LIMIT_HITS_FOR_BAN = 10;
+    public static final Duration LIMIT_HIT_WINDOW = Duration.ofMinutes(10);
+    public static final Duration MAX_LOGIN_DELAY = Duration.ofSeconds(15);
+    public static final int STRESS_ON_PERCENT = 75;
+    public static final int STRESS_OFF_PERCENT = 50;
+    public static final Duration STRESS_MIN_IDLE = Duration.ofSeconds(10);
+    public static final int STRESS_MIN_ERROR_LIMIT = 2;
+
+    static final long HOUSEKEEPING_MILLIS = 1_000;
+    static final long SWEEP_MILLIS = 60_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
     // Refusals are immutable and always the same: sharing them keeps the refusal path allocation-free.
     private static final Admission.Refused ACCESS_DENIED =
             new Admission.Refused(Reason.BLOCKED, "access denied");
+    private static final Admission.Refused BANNED =
+            new Admission.Refused(Reason.BANNED, "access temporarily denied");
     private static final Admission.Refused SERVER_BUSY =
             new Admission.Refused(Reason.TOO_MANY_CONNECTIONS, "too many connections, try again later");
     private static final Admission.Refused ADDRESS_BUSY =
             new Admission.Refused(Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS, "too many connections from your address, try again later");
+    private static final Admission.Refused TOO_FAST =
+            new Admission.Refused(Reason.CONNECTION_RATE, "too many connections from your address, slow down");
 
     private final Supplier<GuardPolicy> policy;
+    private final Clock clock;
     private final ConnectionCounter counter = new ConnectionCounter();
     private final Map<Reason, LongAdder> refusals = new EnumMap<>(Reason.class);
+    private final LongAdder observedBans = new LongAdder();
     private final RefusalLog log;
+    private final AddressTable<CountKey, SlidingCount> connectionRates;
+    private final AddressTable<CountKey, SlidingCount> messageRates;
+    private final AddressTable<CountKey, SlidingCount> limitHits;
+    private final AddressTable<CountKey, LoginFailures> loginFailures;
+    private final BanBook bans;
+    private final BanStore store;
+    private final List<Consumer<Ban>> banListeners = new CopyOnWriteArrayList<>();
+    private final byte[] salt = new byte[16];
+    private final AtomicBoolean stressed = new AtomicBoolean();
+    private final AtomicLong nextHousekeeping;
+    private final AtomicLong nextSweep;
+    private final AtomicBoolean bansChanged = new AtomicBoolean();
+    private volatile long lastSave = Long.MIN_VALUE / 2;
 
     public Guard(Supplier<GuardPolicy> policy) {
         this(policy, Clock.systemUTC());
     }
 
-    /** {@code clock} times the log summaries; tests pass a fixed or stepping clock. */
+    /** {@code clock} times windows, bans and log summaries; tests pass a stepping clock. */
     public Guard(Supplier<GuardPolicy> policy, Clock clock) {
+        this(policy, clock, null, MAX_TRACKED_ADDRESSES);
+    }
+
+    /**
+     * A guard whose bans survive restarts: they are loaded from {@code banFile} now (ended ones
+     * dropped, unreadable lines skipped with a warning) and saved there, atomically, whenever they
+     * change (at most once a second; {@link #saveBans} forces it, for shutdown).
+     */
+    public Guard(Supplier<GuardPolicy> policy, Path banFile) {
+        this(policy, Clock.systemUTC(), Objects.requireNonNull(banFile, "banFile"), MAX_TRACKED_ADDRESSES);
+    }
+
+    public Guard(Supplier<GuardPolicy> policy, Clock clock, Path banFile) {
+        this(policy, clock, Objects.requireNonNull(banFile, "banFile"), MAX_TRACKED_ADDRESSES);
+    }
+
+    Guard(Supplier<GuardPolicy> policy, Clock clock, Path banFile, int capacity) {
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.log = new RefusalLog(Objects.requireNonNull(clock, "clock"));
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.log = new RefusalLog(clock);
         for (Reason reason : Reason.values()) {
             refusals.put(reason, new LongAdder());
+        }
+        this.connectionRates = new AddressTable<>(capacity);
+        this.messageRates = new AddressTable<>(capacity);
+        this.limitHits = new AddressTable<>(capacity);
+        this.loginFailures = new AddressTable<>(capacity);
+        this.bans = new BanBook(capacity);
+        new SecureRandom().nextBytes(salt);
+        long now = clock.millis();
+        this.nextHousekeeping = new AtomicLong(now + HOUSEKEEPING_MILLIS);
+        this.nextSweep = new AtomicLong(now + SWEEP_MILLIS);
+        this.store = banFile == null ? null : new BanStore(banFile);
+        if (store != null) {
+            loadBans();
         }
     }
 
@@ -55,43 +179,75 @@ public final class Guard {
      * {@link org.agua.guard.netty.GuardedInitializer}).
      */
     public Admission admit(InetAddress client, String service) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        boolean enforce = current.mode() == GuardPolicy.Mode.ENFORCE;
+        boolean enforce = !current.observing();
         byte[] address = Cidr.canonicalBytes(client);
         CountKey key = CountKey.of(address, current.ipv6Prefix());
 
         AddressRules.Rule rule = current.rules().matchBytes(address);
-        if (rule != null && rule.action() == AddressRules.Action.BLOCK) {
-            Admission.Refused refused = refuse(key, client, service, ACCESS_DENIED, enforce);
-            if (enforce) {
-                return refused;
-            }
-        }
         if (rule != null && rule.action() == AddressRules.Action.ALLOW) {
-            // Exempt from the limits, but still counted: it holds resources like any other client.
+            // Exempt from the limits and bans, but still counted: it holds resources like any other client.
             counter.open(key, current.maxConnections(), current.maxConnectionsPerIp());
             return admitted(client, service, current, key);
         }
-        if (enforce) {
-            ConnectionCounter.Outcome outcome = counter.tryOpen(key, current.maxConnections(), current.maxConnectionsPerIp());
-            if (outcome != ConnectionCounter.Outcome.OPENED) {
-                return refuseOverLimit(outcome, key, client, service, true);
+        if (bans.find(address, Instant.ofEpochMilli(now)) != null) {
+            refuse(key, client, service, BANNED, enforce);
+            if (enforce) {
+                return BANNED;
             }
-        } else {
-            ConnectionCounter.Outcome outcome = counter.open(key, current.maxConnections(), current.maxConnectionsPerIp());
-            if (outcome != ConnectionCounter.Outcome.OPENED) {
-                refuseOverLimit(outcome, key, client, service, false);
+        }
+        if (rule != null) {
+            refuse(key, client, service, ACCESS_DENIED, enforce);
+            if (enforce) {
+                return ACCESS_DENIED;
+            }
+        }
+        Rate rate = current.connectionRatePerIp();
+        long per = rate.per().toMillis();
+        // Counts every attempt that reaches the limits, as anvil counts connects; a refused one is not counted.
+        boolean withinRate = connectionRates.update(key, now, now + 2 * per, SlidingCount::new, count -> {
+            boolean fits = count.fits(now, per, rate.count());
+            if (fits || !enforce) {
+                count.add(now, per);
+            }
+            return fits;
+        });
+        if (!withinRate) {
+            refuse(key, client, service, TOO_FAST, enforce);
+            limitHit(key, address, client, service, current, now);
+            if (enforce) {
+                return TOO_FAST;
+            }
+        }
+        ConnectionCounter.Outcome outcome = enforce
+                ? counter.tryOpen(key, current.maxConnections(), current.maxConnectionsPerIp())
+                : counter.open(key, current.maxConnections(), current.maxConnectionsPerIp());
+        if (outcome != ConnectionCounter.Outcome.OPENED) {
+            Admission.Refused refusal = outcome == ConnectionCounter.Outcome.TOTAL_FULL ? SERVER_BUSY : ADDRESS_BUSY;
+            refuse(key, client, service, refusal, enforce);
+            if (outcome == ConnectionCounter.Outcome.KEY_FULL) {
+                limitHit(key, address, client, service, current, now);
+            }
+            if (enforce) {
+                return refusal;
             }
         }
         return admitted(client, service, current, key);
     }
 
     /**
-     * How many connections were refused for {@code reason} since start. In mode observe, counts
-     * the connections that would have been refused.
+     * How many connections (or, for {@link Reason#MESSAGE_RATE}, messages) were refused for
+     * {@code reason} since start. In mode observe, counts those that would have been refused.
      */
     public long refusals(Reason reason) {
         return refusals.get(reason).sum();
+    }
+
+    /** Automatic bans that mode observe did not impose, since start. */
+    public long observedBans() {
+        return observedBans.sum();
     }
 
     /** Connections admitted and not yet released, on all listeners. */
@@ -112,20 +268,501 @@ public final class Guard {
         return counter.keys();
     }
 
+    /**
+     * Bans {@code network} for {@code duration}, from the next connection on; replaces an active
+     * ban of the very same network. Ban listeners are told, so open sessions can be closed.
+     * {@code reason} is shown by {@code agua ban list}; blank means "banned by an operator".
+     */
+    public Ban ban(Cidr network, Duration duration, String reason) {
+        Objects.requireNonNull(network, "network");
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("a ban needs a positive duration");
+        }
+        Instant now = clock.instant();
+        String why = reason == null || reason.isBlank() ? "banned by an operator" : reason.strip();
+        Ban ban = new Ban(network, Ban.Cause.MANUAL, why, Map.of(), now, now.plus(duration));
+        bans.put(ban);
+        announce(ban, null);
+        saveIfDue(now.toEpochMilli(), true);
+        return ban;
+    }
+
+    /**
+     * Lifts the bans of {@code network} at once: every ban inside it, or when there is none, the
+     * bans containing it (so {@code unban} of one IPv6 address lifts its client's /64 ban). Also
+     * forgets the counts and offence history there, so the next failure does not ban again at
+     * once. Returns the bans lifted; an empty list when none covered it.
+     */
+    public List<Ban> unban(Cidr network) {
+        Objects.requireNonNull(network, "network");
+        List<Ban> lifted = bans.lift(network);
+        List<Cidr> forget = new ArrayList<>();
+        forget.add(network);
+        lifted.forEach(ban -> forget.add(ban.network()));
+        for (AddressTable<CountKey, ?> table : List.of(connectionRates, messageRates, limitHits, loginFailures)) {
+            table.removeIf(key -> {
+                byte[] bytes = key.networkBytes();
+                return forget.stream().anyMatch(cidr -> cidr.containsBytes(bytes));
+            });
+        }
+        for (Ban ban : lifted) {
+            banEvent("unbanned", ban).addKeyValue("by", "operator").log();
+        }
+        if (!lifted.isEmpty()) {
+            bansChanged.set(true);
+            saveIfDue(clock.millis(), true);
+        }
+        return lifted;
+    }
+
+    /** The active bans, oldest first. */
+    public List<Ban> bans() {
+        return bans.list(clock.instant());
+    }
+
+    /**
+     * Calls {@code listener} with each ban as it is imposed (automatic or manual), on the thread
+     * that imposed it, after the ban is in force: a service closes the open sessions the ban covers
+     * ({@link Ban#covers}). Not called for bans loaded at start, nor in mode observe. A listener
+     * must be quick and must not throw (what it throws is logged and ignored).
+     */
+    public void onBan(Consumer<Ban> listener) {
+        banListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** What {@link #admit} would do with {@code client} now, and why; counts nothing. */
+    public Explanation explain(InetAddress client) {
+        long now = clock.millis();
+        Instant at = Instant.ofEpochMilli(now);
+        GuardPolicy current = policy.get();
+        byte[] address = Cidr.canonicalBytes(client);
+        CountKey key = CountKey.of(address, current.ipv6Prefix());
+        Cidr countedAs = clientNetwork(address, current);
+        AddressRules.Rule rule = current.rules().matchBytes(address);
+        boolean allowed = rule != null && rule.action() == AddressRules.Action.ALLOW;
+        Ban ban = bans.find(address, at);
+
+        Rate connectionRate = current.connectionRatePerIp();
+        Rate messageRate = current.messageRatePerIp();
+        Rate authFailures = current.authFailures();
+        double connections = rateUse(connectionRates, key, now, connectionRate.per());
+        double messages = rateUse(messageRates, key, now, messageRate.per());
+        double failures = loginFailures.peek(key, now,
+                f -> f.counted.estimate(now, authFailures.per().toMillis()), 0.0);
+        double hits = rateUse(limitHits, key, now, LIMIT_HIT_WINDOW);
+        int open = counter.count(key);
+        int total = counter.total();
+
+        Reason reason = null;
+        if (!allowed) {
+            if (ban != null) {
+                reason = Reason.BANNED;
+            } else if (rule != null) {
+                reason = Reason.BLOCKED;
+            } else if (connections + 1 > connectionRate.count()) {
+                reason = Reason.CONNECTION_RATE;
+            } else if (total >= current.maxConnections()) {
+                reason = Reason.TOO_MANY_CONNECTIONS;
+            } else if (open >= current.maxConnectionsPerIp()) {
+                reason = Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS;
+            }
+        }
+        List<Explanation.Usage> usage = List.of(
+                new Explanation.Usage("max_connections", total, current.maxConnections(), Duration.ZERO),
+                new Explanation.Usage("max_connections_per_ip", open, current.maxConnectionsPerIp(), Duration.ZERO),
+                new Explanation.Usage("connection_rate_per_ip", connections, connectionRate.count(), connectionRate.per()),
+                new Explanation.Usage("message_rate_per_ip", messages, messageRate.count(), messageRate.per()),
+                new Explanation.Usage("auth_failures", failures, authFailures.count(), authFailures.per()),
+                new Explanation.Usage("limit_hits", hits, LIMIT_HITS_FOR_BAN, LIMIT_HIT_WINDOW));
+        return new Explanation(client, countedAs, reason == null || current.observing(), Optional.ofNullable(reason),
+                Optional.ofNullable(rule), Optional.ofNullable(ban), usage, bans.offences(countedAs, now),
+                stressed.get(), current.mode(), at);
+    }
+
+    /** Whether the guard is in stress mode now. */
+    public boolean underStress() {
+        return stressed.get();
+    }
+
+    /** {@code policy}'s idle timeout, or in stress mode a tenth of it (at least {@link #STRESS_MIN_IDLE}, never more than the policy's). */
+    public Duration effectiveIdleTimeout(GuardPolicy policy) {
+        Duration idle = policy.idleTimeout();
+        if (!stressed.get()) {
+            return idle;
+        }
+        Duration tight = idle.dividedBy(10);
+        if (tight.compareTo(STRESS_MIN_IDLE) < 0) {
+            tight = STRESS_MIN_IDLE;
+        }
+        return tight.compareTo(idle) < 0 ? tight : idle;
+    }
+
+    /** {@code policy}'s error limit, or in stress mode half of it (at least {@value #STRESS_MIN_ERROR_LIMIT}, never more than the policy's). */
+    public int effectiveErrorLimit(GuardPolicy policy) {
+        int limit = policy.errorLimit();
+        if (!stressed.get()) {
+            return limit;
+        }
+        return Math.min(limit, Math.max(limit / 2, STRESS_MIN_ERROR_LIMIT));
+    }
+
+    /**
+     * Clients with state in the per-client tables, summed over the tables (rates, failed logins,
+     * limit hits, offence history, neighbourhoods): never more than six times
+     * {@value #MAX_TRACKED_ADDRESSES}, however many addresses were seen.
+     */
+    public int trackedAddresses() {
+        return connectionRates.size() + messageRates.size() + limitHits.size() + loginFailures.size() + bans.tracked();
+    }
+
+    /** Runs the housekeeping now: ended bans, log summaries, expired entries, the ban file. */
+    public void maintain() {
+        long now = clock.millis();
+        nextHousekeeping.set(now + HOUSEKEEPING_MILLIS);
+        housekeeping(now);
+        sweep(now);
+    }
+
+    /** Writes the ban file now if the bans changed since it was last written (for shutdown). */
+    public void saveBans() {
+        saveIfDue(clock.millis(), true);
+    }
+
+    // ---- reports from sessions, through Slot ----
+
+    Decision messageAllowed(Slot slot) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        GuardPolicy current = policy.get();
+        boolean enforce = !current.observing();
+        byte[] address = Cidr.canonicalBytes(slot.client());
+        if (allowed(current, address)) {
+            return Decision.ALLOWED;
+        }
+        Instant at = Instant.ofEpochMilli(now);
+        Ban ban = bans.find(address, at);
+        if (ban != null && enforce) {
+            return new Decision.Refused(Reason.BANNED, BANNED.detail(), ban.remaining(at));
+        }
+        Rate rate = current.messageRatePerIp();
+        long per = rate.per().toMillis();
+        Duration retry = messageRates.update(slot.key(), now, now + 2 * per, SlidingCount::new, count -> {
+            if (count.fits(now, per, rate.count())) {
+                count.add(now, per);
+                return null;
+            }
+            Duration after = count.retryAfter(now, per, rate.count());
+            if (!enforce) {
+                count.add(now, per);
+            }
+            return after;
+        });
+        if (retry == null) {
+            return Decision.ALLOWED;
+        }
+        refusals.get(Reason.MESSAGE_RATE).increment();
+        log.record(slot.key(), "rate-limited", slot.client(), slot.service(), Reason.MESSAGE_RATE, !enforce,
+                line -> line.addKeyValue("limit", rate.toString()).addKeyValue("retry_after_s", retry.toSeconds()));
+        return enforce
+                ? new Decision.Refused(Reason.MESSAGE_RATE, "too many messages from your address, try again later", retry)
+                : Decision.ALLOWED;
+    }
+
+    LoginPenalty loginFailed(Slot slot, String user, String secret) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        GuardPolicy current = policy.get();
+        boolean enforce = !current.observing();
+        byte[] address = Cidr.canonicalBytes(slot.client());
+        if (allowed(current, address)) {
+            return LoginPenalty.NONE;
+        }
+        CountKey key = slot.key();
+        long userHash = hash(user, null);
+        long pairHash = hash(user, secret);
+        Rate rate = current.authFailures();
+        long per = rate.per().toMillis();
+        long[] result = new long[3]; // steps, failures, repeated
+        loginFailures.update(key, now, now + 2 * per, LoginFailures::new, failures -> {
+            boolean repeated = failures.seen(pairHash);
+            if (!repeated) {
+                failures.counted.add(now, per);
+                failures.penaltySteps++;
+                failures.remember(userHash, pairHash);
+            }
+            result[0] = failures.penaltySteps;
+            result[1] = (long) Math.floor(failures.counted.estimate(now, per) + 1e-9);
+            result[2] = repeated ? 1 : 0;
+            return null;
+        });
+        int counted = (int) result[1];
+        boolean repeated = result[2] == 1;
+        Duration delay = loginDelay((int) result[0]);
+        log.record(key, "auth-failed", slot.client(), slot.service(), null, !enforce, line -> line
+                .addKeyValue("user", printable(user))
+                .addKeyValue("failures", counted)
+                .addKeyValue("limit", rate.toString())
+                .addKeyValue("repeated", repeated)
+                .addKeyValue("delay_ms", delay.toMillis()));
+        if (!repeated && counted >= rate.count()) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            counts.put("auth_failures", (long) counted);
+            counts.put("window_s", rate.per().toSeconds());
+            autoBan(key, address, slot.client(), slot.service(), current, Ban.Cause.AUTH_FAILURES,
+                    "too many failed logins", counts, now);
+            // A fresh start once the ban ends: the window will have passed by then anyway.
+            loginFailures.remove(key);
+        }
+        boolean banned = enforce && bans.find(address, Instant.ofEpochMilli(now)) != null;
+        return new LoginPenalty(delay, counted, repeated, banned);
+    }
+
+    void loginSucceeded(Slot slot, String user) {
+        long now = clock.millis();
+        long userHash = hash(user, null);
+        loginFailures.ifPresent(slot.key(), now, failures -> {
+            failures.penaltySteps = 0;
+            failures.forgetUser(userHash);
+        });
+    }
+
+    boolean closedForErrors(Slot slot) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        GuardPolicy current = policy.get();
+        byte[] address = Cidr.canonicalBytes(slot.client());
+        if (allowed(current, address)) {
+            return false;
+        }
+        log.record(slot.key(), "error-limit", slot.client(), slot.service(), null, current.observing(),
+                line -> line);
+        limitHit(slot.key(), address, slot.client(), slot.service(), current, now);
+        return !current.observing() && bans.find(address, Instant.ofEpochMilli(now)) != null;
+    }
+
+    void released(CountKey key) {
+        counter.close(key);
+        updateStress(policy.get());
+    }
+
+    // ---- internals ----
+
     private Admission admitted(InetAddress client, String service, GuardPolicy current, CountKey key) {
-        return new Admission.Admitted(new Slot(client, service, current, key, counter));
+        updateStress(current);
+        return new Admission.Admitted(new Slot(client, service, current, key, this));
     }
 
-    private Admission.Refused refuseOverLimit(ConnectionCounter.Outcome outcome, CountKey key, InetAddress client,
-                                              String service, boolean enforce) {
-        Admission.Refused refusal = outcome == ConnectionCounter.Outcome.TOTAL_FULL ? SERVER_BUSY : ADDRESS_BUSY;
-        return refuse(key, client, service, refusal, enforce);
-    }
-
-    private Admission.Refused refuse(CountKey key, InetAddress client, String service, Admission.Refused refusal,
-                                     boolean enforce) {
+    private void refuse(CountKey key, InetAddress client, String service, Admission.Refused refusal, boolean enforce) {
         refusals.get(refusal.reason()).increment();
         log.record(key, client, service, refusal.reason(), !enforce);
-        return refusal;
+    }
+
+    private void limitHit(CountKey key, byte[] address, InetAddress client, String service, GuardPolicy current,
+                          long now) {
+        long per = LIMIT_HIT_WINDOW.toMillis();
+        int hits = limitHits.update(key, now, now + 2 * per, SlidingCount::new, count -> {
+            count.add(now, per);
+            return (int) Math.floor(count.estimate(now, per) + 1e-9);
+        });
+        if (hits >= LIMIT_HITS_FOR_BAN) {
+            limitHits.remove(key);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            counts.put("limit_hits", (long) hits);
+            counts.put("window_s", LIMIT_HIT_WINDOW.toSeconds());
+            autoBan(key, address, client, service, current, Ban.Cause.LIMITS, "kept hitting its limits", counts, now);
+        }
+    }
+
+    private void autoBan(CountKey key, byte[] address, InetAddress client, String service, GuardPolicy current,
+                         Ban.Cause cause, String reason, Map<String, Long> counts, long now) {
+        Cidr network = clientNetwork(address, current);
+        if (current.observing()) {
+            observedBans.increment();
+            log.record(key, "banned", client, service, null, true, line -> {
+                LoggingEventBuilder out = line.addKeyValue("network", network).addKeyValue("cause", cause)
+                        .addKeyValue("detail", reason);
+                for (Map.Entry<String, Long> count : counts.entrySet()) {
+                    out = out.addKeyValue(count.getKey(), count.getValue());
+                }
+                return out;
+            });
+            return;
+        }
+        List<Ban> imposed = bans.impose(network, cause, reason, counts, Instant.ofEpochMilli(now), current);
+        for (Ban ban : imposed) {
+            announce(ban, service);
+        }
+        if (!imposed.isEmpty()) {
+            saveIfDue(now, false);
+        }
+    }
+
+    /** Logs a new ban, marks the file for saving and tells the listeners. */
+    private void announce(Ban ban, String service) {
+        LoggingEventBuilder line = banEvent("banned", ban);
+        if (service != null) {
+            line = line.addKeyValue("protocol", service);
+        }
+        line.log();
+        bansChanged.set(true);
+        for (Consumer<Ban> listener : banListeners) {
+            try {
+                listener.accept(ban);
+            } catch (RuntimeException e) {
+                LOG.warn("guard.ban_listener_failed network={}", ban.network(), e);
+            }
+        }
+    }
+
+    private static LoggingEventBuilder banEvent(String event, Ban ban) {
+        LoggingEventBuilder line = RefusalLog.always(event)
+                .addKeyValue("address", ban.network().toString())
+                .addKeyValue("cause", ban.cause())
+                .addKeyValue("detail", ban.reason())
+                .addKeyValue("start", ban.start().toString())
+                .addKeyValue("until", ban.expiry().toString())
+                .addKeyValue("duration_s", ban.duration().toSeconds());
+        for (Map.Entry<String, Long> count : ban.counts().entrySet()) {
+            line = line.addKeyValue(count.getKey(), count.getValue());
+        }
+        return line;
+    }
+
+    private void updateStress(GuardPolicy current) {
+        long open = counter.total();
+        long max = current.maxConnections();
+        if (!stressed.get() && open * 100 > max * STRESS_ON_PERCENT) {
+            if (stressed.compareAndSet(false, true)) {
+                RefusalLog.always("stress").addKeyValue("state", "on").addKeyValue("open", open)
+                        .addKeyValue("max_connections", max).log();
+            }
+        } else if (stressed.get() && open * 100 < max * STRESS_OFF_PERCENT) {
+            if (stressed.compareAndSet(true, false)) {
+                RefusalLog.always("stress").addKeyValue("state", "off").addKeyValue("open", open)
+                        .addKeyValue("max_connections", max).log();
+            }
+        }
+    }
+
+    private void housekeepingIfDue(long now) {
+        long due = nextHousekeeping.get();
+        if (now < due || !nextHousekeeping.compareAndSet(due, now + HOUSEKEEPING_MILLIS)) {
+            return;
+        }
+        housekeeping(now);
+        long sweepDue = nextSweep.get();
+        if (now >= sweepDue && nextSweep.compareAndSet(sweepDue, now + SWEEP_MILLIS)) {
+            sweep(now);
+        }
+    }
+
+    private void housekeeping(long now) {
+        for (Ban ended : bans.expire(Instant.ofEpochMilli(now))) {
+            banEvent("unbanned", ended).addKeyValue("by", "expiry").log();
+            bansChanged.set(true);
+        }
+        log.summarizeIfDue();
+        saveIfDue(now, false);
+    }
+
+    private void sweep(long now) {
+        connectionRates.sweep(now);
+        messageRates.sweep(now);
+        limitHits.sweep(now);
+        loginFailures.sweep(now);
+        bans.sweep(now);
+    }
+
+    /** Saves the ban file if it changed, at most once per {@link #HOUSEKEEPING_MILLIS} unless forced. */
+    private void saveIfDue(long now, boolean force) {
+        if (store == null || !bansChanged.get() || (!force && now - lastSave < HOUSEKEEPING_MILLIS)) {
+            return;
+        }
+        synchronized (store) {
+            if (!bansChanged.getAndSet(false)) {
+                return;
+            }
+            lastSave = now;
+            try {
+                store.save(bans.list(Instant.ofEpochMilli(now)));
+            } catch (IOException | RuntimeException e) {
+                bansChanged.set(true); // try again at the next housekeeping
+                LOG.warn("guard.bans.save_failed file={} problem={}", store.file(), e.toString());
+            }
+        }
+    }
+
+    private void loadBans() {
+        Instant now = clock.instant();
+        try {
+            List<Ban> loaded = store.load(now);
+            GuardPolicy current = policy.get();
+            for (Ban ban : loaded) {
+                bans.put(ban);
+                if (ban.cause() != Ban.Cause.MANUAL) {
+                    bans.rememberOffence(ban, current);
+                }
+            }
+            LOG.info("guard.bans.loaded file={} active={}", store.file(), loaded.size());
+        } catch (IOException e) {
+            // The server must come up even so; the file is rewritten at the next ban.
+            LOG.warn("guard.bans.load_failed file={} problem={}", store.file(), e.toString());
+        }
+    }
+
+    private static boolean allowed(GuardPolicy current, byte[] address) {
+        AddressRules.Rule rule = current.rules().matchBytes(address);
+        return rule != null && rule.action() == AddressRules.Action.ALLOW;
+    }
+
+    /** The network a client is counted and banned as: its IPv4 address, or its {@code ipv6_prefix} network. */
+    static Cidr clientNetwork(byte[] address, GuardPolicy current) {
+        return Cidr.ofBytes(address, address.length == 4 ? 32 : current.ipv6Prefix());
+    }
+
+    private static double rateUse(AddressTable<CountKey, SlidingCount> table, CountKey key, long now, Duration per) {
+        long millis = per.toMillis();
+        return table.peek(key, now, count -> count.estimate(now, millis), 0.0);
+    }
+
+    /** 0 s for the first failure, then 2, 4, 8 s ..., at most {@link #MAX_LOGIN_DELAY}. */
+    static Duration loginDelay(int steps) {
+        if (steps <= 1) {
+            return Duration.ZERO;
+        }
+        long seconds = steps >= 6 ? Long.MAX_VALUE : 1L << (steps - 1);
+        return seconds >= MAX_LOGIN_DELAY.toSeconds() ? MAX_LOGIN_DELAY : Duration.ofSeconds(seconds);
+    }
+
+    /** A salted 64-bit digest of {@code user} (and {@code secret}, when given); never zero. */
+    private long hash(String user, String secret) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+        digest.update(salt);
+        digest.update(String.valueOf(user).getBytes(StandardCharsets.UTF_8));
+        if (secret != null) {
+            digest.update((byte) 0);
+            digest.update(secret.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] d = digest.digest();
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = value << 8 | (d[i] & 0xff);
+        }
+        return value == 0 ? 1 : value;
+    }
+
+    /** A user name as the client sent it, made safe for a log line: printable, at most 64 characters. */
+    private static String printable(String user) {
+        if (user == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(Math.min(user.length(), 64));
+        user.codePoints().limit(64).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
     }
 }

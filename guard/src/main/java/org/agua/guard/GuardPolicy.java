@@ -5,15 +5,21 @@ import java.util.Objects;
 
 /**
  * The guard's settings, one immutable snapshot per configuration generation. The guard reads the
- * current snapshot for every decision; counters live outside it, so a reload never resets them.
+ * current snapshot for every decision; counters and bans live outside it, so a reload never resets
+ * them.
  *
- * @param rules              block and allow entries, prefix-matched
- * @param maxConnections     all listeners together
+ * @param rules               block and allow entries, prefix-matched
+ * @param maxConnections      all listeners together
  * @param maxConnectionsPerIp per client address (per {@code ipv6Prefix} network for IPv6)
- * @param ipv6Prefix         IPv6 clients are counted per network of this length
- * @param idleTimeout        no complete command for this long: the session is closed
- * @param errorLimit         bad commands in one session before it is closed
- * @param mode               {@code ENFORCE} refuses; {@code OBSERVE} only logs what it would refuse
+ * @param ipv6Prefix          IPv6 clients are counted and banned per network of this length
+ * @param idleTimeout         no complete command for this long: the session is closed
+ * @param errorLimit          bad commands in one session before it is closed
+ * @param mode                {@code ENFORCE} refuses; {@code OBSERVE} only logs what it would refuse or ban
+ * @param connectionRatePerIp new connections per client address (default 60/1m)
+ * @param messageRatePerIp    messages per client address (default 120/1m)
+ * @param authFailures        failed logins per client address, then an automatic ban (default 5/10m)
+ * @param banTime             the first automatic ban of an address (default 1h)
+ * @param banTimeMax          the longest automatic ban, however often the address offends (default 7d)
  */
 public record GuardPolicy(
         AddressRules rules,
@@ -22,14 +28,30 @@ public record GuardPolicy(
         int ipv6Prefix,
         Duration idleTimeout,
         int errorLimit,
-        Mode mode) {
+        Mode mode,
+        Rate connectionRatePerIp,
+        Rate messageRatePerIp,
+        Rate authFailures,
+        Duration banTime,
+        Duration banTimeMax) {
 
     public enum Mode { ENFORCE, OBSERVE }
+
+    public static final Rate DEFAULT_CONNECTION_RATE_PER_IP = new Rate(60, Duration.ofMinutes(1));
+    public static final Rate DEFAULT_MESSAGE_RATE_PER_IP = new Rate(120, Duration.ofMinutes(1));
+    public static final Rate DEFAULT_AUTH_FAILURES = new Rate(5, Duration.ofMinutes(10));
+    public static final Duration DEFAULT_BAN_TIME = Duration.ofHours(1);
+    public static final Duration DEFAULT_BAN_TIME_MAX = Duration.ofDays(7);
 
     public GuardPolicy {
         Objects.requireNonNull(rules, "rules");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(connectionRatePerIp, "connectionRatePerIp");
+        Objects.requireNonNull(messageRatePerIp, "messageRatePerIp");
+        Objects.requireNonNull(authFailures, "authFailures");
+        Objects.requireNonNull(banTime, "banTime");
+        Objects.requireNonNull(banTimeMax, "banTimeMax");
         if (maxConnections < 1 || maxConnectionsPerIp < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
@@ -39,10 +61,54 @@ public record GuardPolicy(
         if (errorLimit < 1) {
             throw new IllegalArgumentException("error_limit must be at least 1");
         }
+        if (banTime.toMillis() < 1) {
+            throw new IllegalArgumentException("ban_time must be positive");
+        }
+        if (banTimeMax.compareTo(banTime) < 0) {
+            throw new IllegalArgumentException("ban_time_max must be at least ban_time");
+        }
+    }
+
+    /**
+     * The settings of the first version, with the rates and ban times at their defaults
+     * ({@code connection_rate_per_ip: 60/1m}, {@code message_rate_per_ip: 120/1m},
+     * {@code auth_failures: 5/10m}, {@code ban_time: 1h}, {@code ban_time_max: 7d}).
+     */
+    public GuardPolicy(AddressRules rules, int maxConnections, int maxConnectionsPerIp, int ipv6Prefix,
+                       Duration idleTimeout, int errorLimit, Mode mode) {
+        this(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
+                DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_MESSAGE_RATE_PER_IP, DEFAULT_AUTH_FAILURES,
+                DEFAULT_BAN_TIME, DEFAULT_BAN_TIME_MAX);
     }
 
     /** The defaults of the specification's example configuration, with no block or allow entry. */
     public static GuardPolicy defaults() {
         return new GuardPolicy(AddressRules.EMPTY, 10_000, 20, 64, Duration.ofMinutes(5), 10, Mode.ENFORCE);
+    }
+
+    public GuardPolicy withRules(AddressRules rules) {
+        return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax);
+    }
+
+    public GuardPolicy withMode(Mode mode) {
+        return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax);
+    }
+
+    /** A copy with the three per-address rates replaced. */
+    public GuardPolicy withRates(Rate connectionRatePerIp, Rate messageRatePerIp, Rate authFailures) {
+        return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax);
+    }
+
+    /** A copy with {@code ban_time} and {@code ban_time_max} replaced. */
+    public GuardPolicy withBanTimes(Duration banTime, Duration banTimeMax) {
+        return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax);
+    }
+
+    public boolean observing() {
+        return mode == Mode.OBSERVE;
     }
 }

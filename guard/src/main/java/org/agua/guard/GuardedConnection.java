@@ -1,11 +1,18 @@
 package org.agua.guard;
 
 import java.net.InetAddress;
+import java.time.Duration;
 
 /**
  * One admitted connection, as the guard sees it. It holds a slot in the connection counters until
  * {@link #release()} is called; release is idempotent so a close listener can always call it.
- * Sessions report what happens on the connection through it, without the guard knowing the protocol.
+ * Sessions report what happens on the connection through it, without the guard knowing the
+ * protocol: a message about to be accepted, a failed or successful login, a session closed for
+ * too many errors.
+ *
+ * <p>The reporting methods read the limits of the guard's current policy (a reload applies to
+ * open sessions at their next report) and count per client address, like the connection limits.
+ * They are cheap and never block: a delay is returned as a value for the session to schedule.
  */
 public interface GuardedConnection {
 
@@ -19,4 +26,49 @@ public interface GuardedConnection {
 
     /** Gives the connection slot back. Safe to call more than once. */
     void release();
+
+    /**
+     * The idle timeout to arm now: {@code policy().idleTimeout()}, or less while the guard is in
+     * stress mode (see {@link Guard#effectiveIdleTimeout}). Read it each time the timer is armed,
+     * not once per session, so that stress mode reaches sessions already open.
+     */
+    default Duration idleTimeout() {
+        return policy().idleTimeout();
+    }
+
+    /** The error limit in force now: {@code policy().errorLimit()}, or less in stress mode (see {@link Guard#effectiveErrorLimit}). */
+    default int errorLimit() {
+        return policy().errorLimit();
+    }
+
+    /**
+     * Asks for, and counts, one message from this client against {@code message_rate_per_ip}. A
+     * refusal carries {@link Reason#MESSAGE_RATE} (or {@link Reason#BANNED} once the address is
+     * banned) and a retry hint; nothing is counted for a refused message. Allowed clients are
+     * never refused.
+     */
+    default Decision messageAllowed() {
+        return Decision.allowed();
+    }
+
+    /**
+     * Reports a failed login of {@code user} with {@code secret} (the password or credential the
+     * client sent: only a salted hash of it is kept, to recognise the same stale password sent
+     * again). Returns how long to wait before answering and whether the address is now banned.
+     */
+    default LoginPenalty loginFailed(String user, String secret) {
+        return LoginPenalty.NONE;
+    }
+
+    /** Reports a successful login: the client's delay starts again from zero. */
+    default void loginSucceeded(String user) {
+    }
+
+    /**
+     * Reports that the session was closed for reaching its error limit. Counts as one limit hit
+     * (see {@link Guard#LIMIT_HITS_FOR_BAN}); returns true when the address is banned now.
+     */
+    default boolean sessionClosedForErrors() {
+        return false;
+    }
 }

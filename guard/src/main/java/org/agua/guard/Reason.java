@@ -1,6 +1,6 @@
 package org.agua.guard;
 
-/** Why the guard refused a connection. Protocols map these to their own replies. */
+/** Why the guard refused a connection or an event. Protocols map these to their own replies. */
 public enum Reason {
     /** The address matches an entry of the permanent block list. */
     BLOCKED(true),
@@ -11,7 +11,9 @@ public enum Reason {
     /** This address already holds {@code max_connections_per_ip} connections. */
     TOO_MANY_CONNECTIONS_FROM_ADDRESS(false),
     /** This address opened connections faster than {@code connection_rate_per_ip}. */
-    CONNECTION_RATE(false);
+    CONNECTION_RATE(false),
+    /** This address sent messages faster than {@code message_rate_per_ip} (refuses the message, not the connection). */
+    MESSAGE_RATE(false);
 
     private final boolean permanent;
 

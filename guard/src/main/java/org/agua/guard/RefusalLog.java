@@ -7,33 +7,43 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Writes refusals to the log without letting a flood write one line per connection. The first
- * refusal of an offender in an interval is logged in full; later ones are only counted, and the
- * count is written as one summary line per offender when the interval is over (as Postfix's
- * anvil logs its peaks instead of every event). At most {@link #MAX_OFFENDERS} offenders are
- * tracked per interval, so a flood from many addresses cannot grow the map or the log; refusals
- * beyond that are summed into one line.
+ * Writes security events to the logger {@value #LOGGER} without letting a flood write one line per
+ * connection. The first event of an offender (one client key and one event name) in an interval is
+ * logged in full; later ones are only counted, and the count is written as one summary line per
+ * offender when the interval is over (as Postfix's anvil logs its peaks instead of every event).
+ * At most {@link #MAX_OFFENDERS} offenders are tracked per interval, so a flood from many
+ * addresses cannot grow the map or the log; events beyond that are summed into one line.
  *
- * <p>Known limit: the summary of an interval is written when the next refusal arrives after it,
- * so after the last burst of an attack its summary waits for the next refusal.
+ * <p>Every line's message is only the event's stable name ({@code blocked}, {@code rate-limited},
+ * {@code auth-failed}, {@code banned}, {@code unbanned}, ...); the facts are key-value pairs
+ * ({@code address}, {@code protocol}, {@code reason}, counts), so a JSON encoder writes them as
+ * fields. {@code protocol} is the listener name the embedding service gave the guard.
+ *
+ * <p>Known limit: the summary of an interval is written when the next event arrives after it (or
+ * at the guard's next housekeeping), so after the last burst of an attack its summary may wait.
  */
 final class RefusalLog {
 
+    static final String LOGGER = "agua.security";
     static final Duration INTERVAL = Duration.ofMinutes(1);
     static final int MAX_OFFENDERS = 1_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger("org.agua.guard");
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
-    private record Offender(InetAddress client, String service, Reason reason, LongAdder repeats) {}
+    private record Offence(CountKey key, String event) {}
+
+    private record Offender(InetAddress client, String service, String event, Reason reason, boolean observed,
+                            LongAdder repeats) {}
 
     private final Clock clock;
     private final AtomicLong intervalStart;
-    private final ConcurrentHashMap<CountKey, Offender> offenders = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Offence, Offender> offenders = new ConcurrentHashMap<>();
     private final LongAdder untracked = new LongAdder();
 
     RefusalLog(Clock clock) {
@@ -41,10 +51,25 @@ final class RefusalLog {
         this.intervalStart = new AtomicLong(clock.millis());
     }
 
-    /** {@code observed}: the connection is admitted anyway (mode observe), and the line says so. */
+    /** The event name of a refusal: {@code blocked} for a block entry or a ban, {@code rate-limited} for a limit. */
+    static String eventOf(Reason reason) {
+        return reason.permanent() ? "blocked" : "rate-limited";
+    }
+
+    /** A refusal; {@code observed}: the client is admitted anyway (mode observe), and the line says so. */
     void record(CountKey key, InetAddress client, String service, Reason reason, boolean observed) {
+        record(key, eventOf(reason), client, service, reason, observed, UnaryOperator.identity());
+    }
+
+    /**
+     * A throttled event. {@code reason} may be null; {@code details} adds key-value pairs to the
+     * full line and is called only when that line is written.
+     */
+    void record(CountKey key, String event, InetAddress client, String service, Reason reason, boolean observed,
+                UnaryOperator<LoggingEventBuilder> details) {
         summarizeIfDue();
-        Offender known = offenders.get(key);
+        Offence offence = new Offence(key, event);
+        Offender known = offenders.get(offence);
         if (known != null) {
             known.repeats().increment();
             return;
@@ -53,13 +78,13 @@ final class RefusalLog {
             untracked.increment();
             return;
         }
-        Offender first = new Offender(client, service, reason, new LongAdder());
-        Offender raced = offenders.putIfAbsent(key, first);
+        Offender first = new Offender(client, service, event, reason, observed, new LongAdder());
+        Offender raced = offenders.putIfAbsent(offence, first);
         if (raced != null) {
             raced.repeats().increment();
             return;
         }
-        event(observed ? "guard.observe" : "guard.refuse", "", client, service, reason).log();
+        details.apply(event(event, client, service, reason, observed)).log();
     }
 
     /** Offenders with an entry in the current interval; never more than {@link #MAX_OFFENDERS}. */
@@ -67,41 +92,50 @@ final class RefusalLog {
         return offenders.size();
     }
 
-    private void summarizeIfDue() {
+    /** Writes the summaries of an interval that is over; the guard calls it from its housekeeping. */
+    void summarizeIfDue() {
         long start = intervalStart.get();
         long now = clock.millis();
         // Only the thread that moves the interval on writes the summary.
         if (now - start < INTERVAL.toMillis() || !intervalStart.compareAndSet(start, now)) {
             return;
         }
-        for (Map.Entry<CountKey, Offender> entry : offenders.entrySet()) {
+        for (Map.Entry<Offence, Offender> entry : offenders.entrySet()) {
             Offender offender = entry.getValue();
             offenders.remove(entry.getKey(), offender);
             long repeats = offender.repeats().sum();
             if (repeats > 0) {
-                event("guard.refuse.summary", " repeats={}", offender.client(), offender.service(), offender.reason())
-                        .addArgument(repeats)
+                event(offender.event(), offender.client(), offender.service(), offender.reason(), offender.observed())
+                        .addKeyValue("summary", true)
                         .addKeyValue("repeats", repeats)
+                        .addKeyValue("interval_s", INTERVAL.toSeconds())
                         .log();
             }
         }
         long others = untracked.sumThenReset();
         if (others > 0) {
-            LOG.atInfo().setMessage("guard.refuse.untracked count={}").addArgument(others)
-                    .addKeyValue("count", others).log();
+            LOG.atInfo().setMessage("untracked").addKeyValue("summary", true).addKeyValue("repeats", others)
+                    .addKeyValue("interval_s", INTERVAL.toSeconds()).log();
         }
     }
 
-    /** One fixed, greppable line: the fields are both in the text and as key-value pairs. */
-    private static LoggingEventBuilder event(String name, String more, InetAddress client, String service, Reason reason) {
-        String address = client.getHostAddress();
-        return LOG.atInfo()
-                .setMessage(name + " client={} service={} reason={}" + more)
-                .addArgument(address)
-                .addArgument(service)
-                .addArgument(reason)
-                .addKeyValue("client", address)
-                .addKeyValue("service", service)
-                .addKeyValue("reason", reason);
+    /** A line that is never throttled: a ban, a lifted ban, a change of stress mode. Each is rare by nature. */
+    static LoggingEventBuilder always(String event) {
+        return LOG.atInfo().setMessage(event);
+    }
+
+    private static LoggingEventBuilder event(String name, InetAddress client, String service, Reason reason,
+                                             boolean observed) {
+        LoggingEventBuilder line = LOG.atInfo()
+                .setMessage(name)
+                .addKeyValue("address", client.getHostAddress())
+                .addKeyValue("protocol", service);
+        if (reason != null) {
+            line = line.addKeyValue("reason", reason);
+        }
+        if (observed) {
+            line = line.addKeyValue("mode", "observe");
+        }
+        return line;
     }
 }

@@ -1,24 +1,25 @@
 package org.agua.guard;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** An admitted connection holding one place in the counters until it is released. */
+/** An admitted connection holding one place in the counters until it is released; it reports to its guard. */
 final class Slot implements GuardedConnection {
 
     private final InetAddress client;
     private final String service;
     private final GuardPolicy policy;
     private final CountKey key;
-    private final ConnectionCounter counter;
+    private final Guard guard;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    Slot(InetAddress client, String service, GuardPolicy policy, CountKey key, ConnectionCounter counter) {
+    Slot(InetAddress client, String service, GuardPolicy policy, CountKey key, Guard guard) {
         this.client = client;
         this.service = service;
         this.policy = policy;
         this.key = key;
-        this.counter = counter;
+        this.guard = guard;
     }
 
     @Override
@@ -39,12 +40,47 @@ final class Slot implements GuardedConnection {
     /**
      * Keeps the key it was counted under rather than recomputing it: a reload may change
      * {@code ipv6_prefix} while the connection is open, and the count must come off the same entry.
+     * The other reports use the same key, so one session is counted in one place throughout.
      */
+    CountKey key() {
+        return key;
+    }
+
     @Override
     public void release() {
         if (released.compareAndSet(false, true)) {
-            counter.close(key);
+            guard.released(key);
         }
+    }
+
+    @Override
+    public Duration idleTimeout() {
+        return guard.effectiveIdleTimeout(policy);
+    }
+
+    @Override
+    public int errorLimit() {
+        return guard.effectiveErrorLimit(policy);
+    }
+
+    @Override
+    public Decision messageAllowed() {
+        return guard.messageAllowed(this);
+    }
+
+    @Override
+    public LoginPenalty loginFailed(String user, String secret) {
+        return guard.loginFailed(this, user, secret);
+    }
+
+    @Override
+    public void loginSucceeded(String user) {
+        guard.loginSucceeded(this, user);
+    }
+
+    @Override
+    public boolean sessionClosedForErrors() {
+        return guard.closedForErrors(this);
     }
 
     @Override

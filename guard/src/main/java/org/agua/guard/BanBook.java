@@ -1,0 +1,275 @@
+package org.agua.guard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The active bans, and what decides the next one: how often a network has offended (so repeat
+ * offenders get longer bans) and which addresses of a neighbourhood were banned lately (so
+ * rotating addresses does not help).
+ *
+ * <p><b>Escalation.</b> The n-th automatic ban of a network lasts {@code ban_time × 2^(n-1)}, at
+ * most {@code ban_time_max}. The offence history of a network expires {@code ban_time_max} after
+ * its last ban ends: a network that behaves for that long starts again at {@code ban_time}.
+ *
+ * <p><b>Neighbourhood.</b> When {@value #NEIGHBOURHOOD_BANS} distinct client networks of one IPv4
+ * /{@value #IPV4_NEIGHBOURHOOD} or IPv6 /{@value #IPV6_NEIGHBOURHOOD} are banned automatically
+ * within {@code ban_time} of each other, the whole /24 or /48 is banned too, escalating like any
+ * other network. (With an {@code ipv6_prefix} of 48 or shorter the client network already is the
+ * neighbourhood.) Known limit: a /24 shared by many unrelated hosts (a hosting provider, a large
+ * NAT) can be banned for the misdeeds of three of them; allow entries still exempt the good ones.
+ *
+ * <p>Lookups ({@link #find}) are lock-free: one hash lookup per distinct prefix length present in
+ * the book, so a connect costs the same with ten bans or a hundred thousand. Changes take the
+ * book's lock.
+ */
+final class BanBook {
+
+    static final int NEIGHBOURHOOD_BANS = 3;
+    static final int IPV4_NEIGHBOURHOOD = 24;
+    static final int IPV6_NEIGHBOURHOOD = 48;
+
+    /** The distinct networks of one neighbourhood banned lately, at most {@link #NEIGHBOURHOOD_BANS}. */
+    private static final class Neighbours {
+        private final List<Cidr> networks = new ArrayList<>(NEIGHBOURHOOD_BANS);
+        private final List<Long> starts = new ArrayList<>(NEIGHBOURHOOD_BANS);
+
+        int add(Cidr network, long now, long cutoff) {
+            for (int i = networks.size() - 1; i >= 0; i--) {
+                if (starts.get(i) <= cutoff) {
+                    networks.remove(i);
+                    starts.remove(i);
+                }
+            }
+            int at = networks.indexOf(network);
+            if (at >= 0) {
+                starts.set(at, now);
+            } else {
+                networks.add(network);
+                starts.add(now);
+            }
+            return networks.size();
+        }
+    }
+
+    private final int capacity;
+    private final ConcurrentHashMap<Cidr, Ban> active = new ConcurrentHashMap<>();
+    private final int[] ipv4PerLength = new int[33];
+    private final int[] ipv6PerLength = new int[129];
+    private volatile int[] ipv4Lengths = new int[0];
+    private volatile int[] ipv6Lengths = new int[0];
+    private final AddressTable<Cidr, int[]> offences;
+    private final AddressTable<Cidr, Neighbours> neighbourhoods;
+    private long skipped;
+
+    /** {@code capacity} bounds the automatic bans and each history table. */
+    BanBook(int capacity) {
+        this.capacity = capacity;
+        this.offences = new AddressTable<>(capacity);
+        this.neighbourhoods = new AddressTable<>(capacity);
+    }
+
+    /** The most specific active ban covering {@code address} (bytes from {@link Cidr#canonicalBytes}); null when none. */
+    Ban find(byte[] address, Instant now) {
+        return findCovering(address, address.length * 8, now);
+    }
+
+    /**
+     * Bans {@code network} automatically, for a time that grows with its offences, and bans its
+     * neighbourhood too when that makes {@value #NEIGHBOURHOOD_BANS}. Returns the bans imposed:
+     * none when the network is already covered by a ban, or when the book is full (then the
+     * offender stays limited by the rates, and the skip is counted in {@link #skipped()}).
+     */
+    synchronized List<Ban> impose(Cidr network, Ban.Cause cause, String reason, Map<String, Long> counts,
+                                  Instant now, GuardPolicy policy) {
+        if (findCovering(network.networkBytes(), network.prefixLength(), now) != null) {
+            return List.of();
+        }
+        if (active.size() >= capacity) {
+            skipped++;
+            return List.of();
+        }
+        Ban ban = escalated(network, cause, reason, counts, now, policy);
+        put(ban);
+        Ban wider = neighbourhood(network, now, policy);
+        return wider == null ? List.of(ban) : List.of(ban, wider);
+    }
+
+    /** Adds or replaces a ban as given (an operator's, or one loaded from disk); never refused for capacity. */
+    synchronized void put(Ban ban) {
+        Ban before = active.put(ban.network(), ban);
+        if (before == null) {
+            countLength(ban.network(), 1);
+        }
+    }
+
+    /**
+     * Remembers the offence of a ban loaded from disk, so that after a restart the next ban of the
+     * network is still longer.
+     */
+    synchronized void rememberOffence(Ban ban, GuardPolicy policy) {
+        int offence = (int) Math.min(Integer.MAX_VALUE, ban.offence());
+        long keepUntil = ban.expiry().toEpochMilli() + policy.banTimeMax().toMillis();
+        offences.update(ban.network(), ban.start().toEpochMilli(), keepUntil, t -> new int[1],
+                count -> count[0] = Math.max(count[0], offence));
+    }
+
+    /**
+     * Lifts every ban whose network lies inside {@code network} (so lifting a /24 lifts its single
+     * addresses too); when there is none, lifts the bans that contain {@code network} (so lifting
+     * one IPv6 address lifts the /64 ban of that client). Forgets the offence history there too: an
+     * operator who lifts a ban means it.
+     */
+    synchronized List<Ban> lift(Cidr network) {
+        List<Ban> lifted = active.values().stream().filter(ban -> network.contains(ban.network())).toList();
+        if (lifted.isEmpty()) {
+            lifted = active.values().stream().filter(ban -> ban.network().contains(network)).toList();
+        }
+        for (Ban ban : lifted) {
+            remove(ban);
+        }
+        offences.removeIf(key -> network.contains(key) || key.contains(network));
+        neighbourhoods.removeIf(key -> network.contains(key) || key.contains(network));
+        return sorted(lifted);
+    }
+
+    /** Removes and returns the bans that ended by {@code now}. */
+    synchronized List<Ban> expire(Instant now) {
+        List<Ban> ended = active.values().stream().filter(ban -> !ban.activeAt(now)).toList();
+        for (Ban ban : ended) {
+            remove(ban);
+        }
+        return sorted(ended);
+    }
+
+    /** The active bans, oldest first. */
+    List<Ban> list(Instant now) {
+        return sorted(active.values().stream().filter(ban -> ban.activeAt(now)).toList());
+    }
+
+    /** How many offences are on record for {@code network} now. */
+    int offences(Cidr network, long now) {
+        return offences.peek(network, now, count -> count[0], 0);
+    }
+
+    void sweep(long now) {
+        offences.sweep(now);
+        neighbourhoods.sweep(now);
+    }
+
+    /** Networks with an offence history or a neighbourhood record. */
+    int tracked() {
+        return offences.size() + neighbourhoods.size();
+    }
+
+    int size() {
+        return active.size();
+    }
+
+    /** Automatic bans not imposed because the book was full. */
+    synchronized long skipped() {
+        return skipped;
+    }
+
+    private Ban findCovering(byte[] address, int maxPrefix, Instant now) {
+        if (active.isEmpty()) {
+            return null;
+        }
+        int[] lengths = address.length == 4 ? ipv4Lengths : ipv6Lengths;
+        for (int length : lengths) {
+            if (length > maxPrefix) {
+                continue;
+            }
+            Ban ban = active.get(Cidr.ofBytes(address, length));
+            if (ban != null && ban.activeAt(now)) {
+                return ban;
+            }
+        }
+        return null;
+    }
+
+    private Ban escalated(Cidr network, Ban.Cause cause, String reason, Map<String, Long> counts, Instant now,
+                          GuardPolicy policy) {
+        long nowMillis = now.toEpochMilli();
+        int offence = offences.peek(network, nowMillis, count -> count[0], 0) + 1;
+        Duration max = policy.banTimeMax();
+        Duration length = policy.banTime();
+        for (int i = 1; i < offence && length.compareTo(max) < 0; i++) {
+            length = length.multipliedBy(2);
+        }
+        if (length.compareTo(max) > 0) {
+            length = max;
+        }
+        Instant expiry = now.plus(length);
+        offences.update(network, nowMillis, expiry.toEpochMilli() + max.toMillis(), t -> new int[1],
+                count -> count[0] = offence);
+        Map<String, Long> withOffence = new LinkedHashMap<>(counts);
+        withOffence.put("offence", (long) offence);
+        return new Ban(network, cause, reason, withOffence, now, expiry);
+    }
+
+    private Ban neighbourhood(Cidr network, Instant now, GuardPolicy policy) {
+        int length = network.isIpv4() ? IPV4_NEIGHBOURHOOD : IPV6_NEIGHBOURHOOD;
+        if (network.prefixLength() <= length) {
+            return null;
+        }
+        Cidr hood = Cidr.ofBytes(network.networkBytes(), length);
+        if (findCovering(hood.networkBytes(), length, now) != null) {
+            return null;
+        }
+        long nowMillis = now.toEpochMilli();
+        long window = policy.banTime().toMillis();
+        int members = neighbourhoods.update(hood, nowMillis, nowMillis + window, t -> new Neighbours(),
+                neighbours -> neighbours.add(network, nowMillis, nowMillis - window));
+        if (members < NEIGHBOURHOOD_BANS) {
+            return null;
+        }
+        neighbourhoods.remove(hood);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("banned_addresses", (long) members);
+        counts.put("window_s", policy.banTime().toSeconds());
+        Ban ban = escalated(hood, Ban.Cause.NEIGHBOURHOOD, members + " banned addresses in " + hood, counts, now, policy);
+        put(ban);
+        return ban;
+    }
+
+    private void remove(Ban ban) {
+        if (active.remove(ban.network(), ban)) {
+            countLength(ban.network(), -1);
+        }
+    }
+
+    /** Keeps the list of prefix lengths in use, longest first, so {@link #find} tries only those. */
+    private void countLength(Cidr network, int delta) {
+        int[] perLength = network.isIpv4() ? ipv4PerLength : ipv6PerLength;
+        int before = perLength[network.prefixLength()];
+        perLength[network.prefixLength()] += delta;
+        if ((before == 0) == (perLength[network.prefixLength()] == 0)) {
+            return;
+        }
+        List<Integer> used = new ArrayList<>();
+        for (int length = perLength.length - 1; length >= 0; length--) {
+            if (perLength[length] > 0) {
+                used.add(length);
+            }
+        }
+        int[] lengths = used.stream().mapToInt(Integer::intValue).toArray();
+        if (network.isIpv4()) {
+            ipv4Lengths = lengths;
+        } else {
+            ipv6Lengths = lengths;
+        }
+    }
+
+    private static List<Ban> sorted(List<Ban> bans) {
+        List<Ban> out = new ArrayList<>(bans);
+        out.sort(Comparator.comparing(Ban::start).thenComparing(ban -> ban.network().toString()));
+        return List.copyOf(out);
+    }
+}
