@@ -11,14 +11,22 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import org.agua.storage.MailStore;
 import org.agua.storage.Mailbox;
+import org.agua.storage.Maildrop;
+import org.agua.storage.MaildropInUseException;
+import org.agua.storage.Maildrops;
 import org.agua.storage.MessageDraft;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores mail as {@code mailRoot/DOMAIN/LOCALPART/{tmp,new,cur}}, a standard Maildir that Dovecot,
- * mutt or any other Maildir tool can read. See {@link MaildirDraft#commit()} for how a message
- * becomes durable.
+ * mutt or any other Maildir tool can read, and opens it again for readers. See
+ * {@link MaildirDraft#commit()} for how a message becomes durable and {@link MaildirSnapshot} for
+ * what a reader sees. One instance serves the whole server: the reader locks live in it.
  */
-public final class MaildirStore implements MailStore {
+public final class MaildirStore implements MailStore, Maildrops {
+
+    private static final Logger log = LoggerFactory.getLogger(MaildirStore.class);
 
     /** Tmp file names collide only if two stores share a root; a few fresh names settle it. */
     private static final int TMP_NAME_ATTEMPTS = 5;
@@ -27,6 +35,7 @@ public final class MaildirStore implements MailStore {
     private final UniqueNames names;
     private final HardLinks links;
     private final MaildirFolders folders;
+    private final MailboxLocks locks = new MailboxLocks();
 
     public MaildirStore(Path mailRoot, String hostname) {
         this(mailRoot, UniqueNames.forThisProcess(hostname), (link, existing) -> Files.createLink(link, existing));
@@ -65,6 +74,34 @@ public final class MaildirStore implements MailStore {
             maildirs.add(maildir);
         }
         return openDraft(distinct, maildirs);
+    }
+
+    /**
+     * Locks first, so two sessions never move or list the same files at once; a failed scan
+     * releases the lock again, or the mailbox would stay locked until restart.
+     */
+    @Override
+    public Maildrop open(Mailbox mailbox) throws IOException, MaildropInUseException {
+        Object token = locks.acquire(mailbox);
+        Runnable unlock = () -> locks.release(mailbox, token);
+        Maildir maildir = maildirOf(mailbox);
+        try {
+            List<MaildirSnapshot.Entry> snapshot = MaildirSnapshot.take(maildir);
+            log.atDebug().setMessage("storage.maildrop.open")
+                    .addKeyValue("mailbox", mailbox).addKeyValue("messages", snapshot.size()).log();
+            return new MaildirMaildrop(mailbox, maildir, snapshot, unlock);
+        } catch (IOException e) {
+            unlock.run();
+            throw new IOException("cannot open maildrop of " + mailbox + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            unlock.run();
+            throw e;
+        }
+    }
+
+    /** Mailboxes open by a reader right now. */
+    int openMaildrops() {
+        return locks.held();
     }
 
     private MaildirDraft openDraft(List<Mailbox> recipients, List<Maildir> maildirs) throws IOException {
