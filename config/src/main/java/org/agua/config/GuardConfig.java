@@ -51,6 +51,12 @@ public record GuardConfig(
     /** The snapshot the guard decides with; build it once per configuration generation, not per connection. */
     public GuardPolicy toPolicy() {
         return new GuardPolicy(
-                AddressRules.of(block, allow), maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode);
+                AddressRules.of(block, allow), maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
+                guardRate(connectionRatePerIp), guardRate(messageRatePerIp), guardRate(authFailures), banTime, banTimeMax);
+    }
+
+    /** The guard has its own Rate type, so that it depends on nothing of Agua's. */
+    private static org.agua.guard.Rate guardRate(Rate rate) {
+        return new org.agua.guard.Rate(rate.count(), rate.per());
     }
 }

@@ -152,6 +152,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ratesAndBanTimesReachTheGuardPolicy() throws Exception {
+        GuardPolicy policy = valid("guard:\n  connection_rate_per_ip: 7/30s\n  message_rate_per_ip: 5/1m\n"
+                + "  auth_failures: 3/5m\n  ban_time: 10m\n  ban_time_max: 2d\n").guard().toPolicy();
+        assertThat(policy.connectionRatePerIp()).isEqualTo(new org.agua.guard.Rate(7, Duration.ofSeconds(30)));
+        assertThat(policy.messageRatePerIp()).isEqualTo(new org.agua.guard.Rate(5, Duration.ofMinutes(1)));
+        assertThat(policy.authFailures()).isEqualTo(new org.agua.guard.Rate(3, Duration.ofMinutes(5)));
+        assertThat(policy.banTime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(policy.banTimeMax()).isEqualTo(Duration.ofDays(2));
+    }
+
+    @Test
     void relativePathsResolveAgainstTheConfigurationFolder(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("conf/agua.yml");
         Files.createDirectories(file.getParent());
