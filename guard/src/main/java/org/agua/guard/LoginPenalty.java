@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param failures the address's failed logins counted in the {@code auth_failures} window
  * @param repeated true when this was the same user and password as an earlier failure of the
  *                 address (a stale password, not a guess): it was not counted again
- * @param banned   the address is banned now (in mode observe: it would be, and is not)
+ * @param banned   the address is banned now (never in mode observe, which imposes no ban)
  */
 public record LoginPenalty(Duration delay, int failures, boolean repeated, boolean banned) {
 
