@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLSession;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.Map;
@@ -70,6 +71,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private boolean active;
     private int idleChecks;
     private ScheduledFuture<?> idleCheck;
+    private long idleCheckPeriodNanos;
 
     /**
      * The idle timeout is checked this many times per period: a session that showed no progress in
@@ -180,8 +182,18 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
      * (a disk commit, a password check) is never held against the client.
      */
     private void scheduleIdleCheck() {
-        long period = Math.max(1, connection.policy().idleTimeout().toNanos() / IDLE_CHECKS_PER_TIMEOUT);
-        idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.NANOSECONDS);
+        idleCheckPeriodNanos = Math.max(1, connection.policy().idleTimeout().toNanos() / IDLE_CHECKS_PER_TIMEOUT);
+        idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, idleCheckPeriodNanos, idleCheckPeriodNanos,
+                TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * How many silent checks close the session. The guard may shorten the idle timeout while it is
+     * under stress; reading it at every check lets that reach sessions that are already open.
+     */
+    private long idleChecksAllowed() {
+        long timeout = connection.idleTimeout().toNanos();
+        return Math.max(1, (timeout + idleCheckPeriodNanos - 1) / idleCheckPeriodNanos);
     }
 
     private void checkIdle() {
@@ -191,7 +203,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (active || awaitingReply) {
             idleChecks = 0;
-        } else if (++idleChecks >= IDLE_CHECKS_PER_TIMEOUT) {
+        } else if (++idleChecks >= idleChecksAllowed()) {
             idleCheck.cancel(false);
             closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Idle timeout, closing connection"));
             return;
@@ -249,8 +261,9 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         write(reply);
-        if (reply.code() >= 500 && ++errors >= connection.policy().errorLimit()) {
+        if (reply.code() >= 500 && ++errors >= connection.errorLimit()) {
             closeWith(Reply.of(421, "4.7.0", settings.hostname() + " Too many errors, closing connection"));
+            connection.sessionClosedForErrors();
         }
     }
 
@@ -259,7 +272,12 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
      * event loop, so it may change the session's state.
      */
     public void respondLater(Supplier<Reply> reply) {
-        ctx.executor().execute(() -> {
+        respondLater(reply, Duration.ZERO);
+    }
+
+    /** As {@link #respondLater(Supplier)}, after {@code delay} (a failed login's penalty), without holding a thread. */
+    public void respondLater(Supplier<Reply> reply, Duration delay) {
+        ctx.executor().schedule(() -> {
             if (state == SmtpState.CLOSING || !ctx.channel().isActive()) {
                 return;
             }
@@ -270,7 +288,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
                 decoder.resume();
                 ctx.flush();
             }
-        });
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void write(Reply reply) {
@@ -417,6 +435,11 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     public void state(SmtpState next) {
         state = next;
+    }
+
+    /** The guard's view of this connection: where the session reports messages and logins. */
+    public GuardedConnection guard() {
+        return connection;
     }
 
     public String id() {

@@ -1,5 +1,7 @@
 package org.agua.smtp.command;
 
+import org.agua.guard.Decision;
+import org.agua.guard.Reason;
 import org.agua.smtp.PathArgument;
 import org.agua.smtp.Reply;
 import org.agua.smtp.SmtpCommand;
@@ -67,6 +69,12 @@ final class Mail implements SmtpCommand {
         }
         if (from.needsUtf8() && !utf8) {
             return Reply.of(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
+        }
+        if (session.guard().messageAllowed() instanceof Decision.Refused refused) {
+            if (refused.reason() == Reason.BANNED) {
+                return session.closeWith(Reply.of(554, "5.7.1", refused.detail()));
+            }
+            return Reply.of(451, "4.7.1", "Too many messages from your address; try again later");
         }
         session.transaction(new Transaction(from.address(), utf8));
         session.state(SmtpState.IN_MAIL);

@@ -1,5 +1,6 @@
 package org.agua.smtp.command;
 
+import org.agua.guard.LoginPenalty;
 import org.agua.smtp.Reply;
 import org.agua.smtp.SaslExchange;
 import org.agua.smtp.SmtpSession;
@@ -72,13 +73,18 @@ abstract class SaslSteps implements SaslExchange {
                 session.respondLater(() -> Reply.of(454, "4.7.0", "Temporary authentication failure"));
                 return;
             }
-            session.respondLater(() -> {
-                if (user == null) {
-                    return Reply.of(535, "5.7.8", "Authentication credentials invalid");
-                }
-                session.authenticated(user);
-                return Reply.of(235, "2.7.0", "Authentication successful");
-            });
+            if (user != null) {
+                session.guard().loginSucceeded(username);
+                session.respondLater(() -> {
+                    session.authenticated(user);
+                    return Reply.of(235, "2.7.0", "Authentication successful");
+                });
+                return;
+            }
+            // The guard counts the failure, and says how long to make the client wait for the answer.
+            LoginPenalty penalty = session.guard().loginFailed(username, password);
+            Reply failed = Reply.of(535, "5.7.8", "Authentication credentials invalid");
+            session.respondLater(() -> penalty.banned() ? session.closeWith(failed) : failed, penalty.delay());
         });
         return Reply.LATER;
     }
