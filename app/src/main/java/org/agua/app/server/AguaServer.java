@@ -69,7 +69,9 @@ public final class AguaServer implements AutoCloseable {
 
     private AguaServer(Generation first) {
         this.current = new AtomicReference<>(first);
-        this.guard = new Guard(() -> current.get().guardPolicy());
+        // Bans are kept under data_dir so that they survive a restart (spec section 6).
+        this.guard = new Guard(() -> current.get().guardPolicy(), first.config().dataDir().resolve("bans"));
+        this.guard.onBan(ban -> closeSessions(ban::covers));
         this.acceptors = transport.newGroup(1, "agua-accept");
         this.workers = transport.newGroup(0, "agua-io");
         this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("agua-blocking"));
@@ -80,6 +82,7 @@ public final class AguaServer implements AutoCloseable {
         AguaServer server = new AguaServer(generation);
         try {
             server.bindAll();
+            server.startHousekeeping();
             return server;
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -101,18 +104,24 @@ public final class AguaServer implements AutoCloseable {
         if (!previous.config().listen().equals(next.config().listen())) {
             log.warn("config.listen.changed action=restart_required");
         }
+        int closed = closeSessions(client -> next.guardPolicy().rules().match(client)
+                .filter(rule -> rule.action() == AddressRules.Action.BLOCK).isPresent());
+        if (closed > 0) {
+            log.atInfo().setMessage("guard.block.applied").addKeyValue("closed_sessions", closed).log();
+        }
+    }
+
+    /** Closes the open sessions of every client {@code refused} says no to now; returns how many. */
+    private int closeSessions(java.util.function.Predicate<java.net.InetAddress> refused) {
         int closed = 0;
         for (Channel channel : channels) {
             GuardedConnection connection = channel.attr(GuardedInitializer.CONNECTION).get();
-            if (connection != null && next.guardPolicy().rules().match(connection.client())
-                    .filter(rule -> rule.action() == AddressRules.Action.BLOCK).isPresent()) {
+            if (connection != null && refused.test(connection.client())) {
                 channel.close();
                 closed++;
             }
         }
-        if (closed > 0) {
-            log.info("guard.block.applied closed_sessions={}", closed);
-        }
+        return closed;
     }
 
     public Guard guard() {
@@ -130,6 +139,20 @@ public final class AguaServer implements AutoCloseable {
 
     public String transportName() {
         return transport.name();
+    }
+
+    /**
+     * Runs the guard's housekeeping every second even when no client is connecting, so bans end,
+     * per-offender summaries are written and the ban file is saved on time after an attack stops.
+     */
+    private void startHousekeeping() {
+        acceptors.scheduleAtFixedRate(() -> {
+            try {
+                guard.maintain();
+            } catch (RuntimeException e) {
+                log.error("guard.maintenance.failed", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     private void bindAll() throws IOException {
@@ -196,6 +219,7 @@ public final class AguaServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        guard.saveBans();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
