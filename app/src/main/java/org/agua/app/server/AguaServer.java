@@ -13,6 +13,9 @@ import org.agua.guard.AddressRules;
 import org.agua.guard.Guard;
 import org.agua.guard.GuardedConnection;
 import org.agua.guard.netty.GuardedInitializer;
+import org.agua.pop3.Pop3Channels;
+import org.agua.pop3.Pop3Service;
+import org.agua.pop3.Pop3Services;
 import org.agua.smtp.SmtpChannels;
 import org.agua.smtp.SmtpService;
 import org.agua.smtp.SmtpServices;
@@ -47,6 +50,9 @@ public final class AguaServer implements AutoCloseable {
             "smtp", SmtpService.MX,
             "submission", SmtpService.SUBMISSION,
             "submissions", SmtpService.SUBMISSIONS);
+    private static final Map<String, Pop3Service> POP3_LISTENERS = Map.of(
+            "pop3", Pop3Service.POP3,
+            "pop3s", Pop3Service.POP3S);
 
     /** A listener the server bound, with the port it really got (useful when the file says port 0). */
     public record BoundListener(String name, InetSocketAddress address) {
@@ -157,16 +163,22 @@ public final class AguaServer implements AutoCloseable {
 
     private void bindAll() throws IOException {
         Generation g = current.get();
-        SmtpServices services = new SmtpServices(
-                new MaildirStore(g.config().dataDir().resolve("mail"), g.config().hostname()), blocking);
+        // One store: SMTP delivers into it, POP3 reads from it.
+        MaildirStore store = new MaildirStore(g.config().dataDir().resolve("mail"), g.config().hostname());
+        SmtpServices smtpServices = new SmtpServices(store, blocking);
+        Pop3Services pop3Services = new Pop3Services(store, blocking);
         for (Listeners.Listener listener : g.config().listen().all()) {
             SmtpService smtp = SMTP_LISTENERS.get(listener.name());
-            if (smtp == null) {
+            Pop3Service pop3 = POP3_LISTENERS.get(listener.name());
+            if (smtp != null) {
+                SmtpChannels channels = new SmtpChannels(smtp, () -> current.get().smtp(), smtpServices);
+                bind(listener, new GuardedInitializer(guard, listener.name(), channels, channels));
+            } else if (pop3 != null) {
+                Pop3Channels channels = new Pop3Channels(pop3, () -> current.get().pop3(), pop3Services);
+                bind(listener, new GuardedInitializer(guard, listener.name(), channels, channels));
+            } else {
                 notServed.add(listener.name() + " " + listener.address());
-                continue;
             }
-            SmtpChannels channels = new SmtpChannels(smtp, () -> current.get().smtp(), services);
-            bind(listener, new GuardedInitializer(guard, listener.name(), channels, channels));
         }
     }
 

@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import org.agua.config.AguaConfig;
 import org.agua.config.users.Users;
 import org.agua.guard.GuardPolicy;
+import org.agua.pop3.Pop3Settings;
 import org.agua.smtp.SmtpSettings;
 
 /**
@@ -14,9 +15,10 @@ import org.agua.smtp.SmtpSettings;
  * @param number counts up from 1 with each successful (re)load
  */
 public record Generation(long number, AguaConfig config, Users users, SslContext tls,
-                         GuardPolicy guardPolicy, SmtpSettings smtp) {
+                         GuardPolicy guardPolicy, SmtpSettings smtp, Pop3Settings pop3) {
 
     public static Generation build(long number, AguaConfig config, Users users, SslContext tls) {
+        UserAccounts accounts = new UserAccounts(users);
         SmtpSettings smtp = new SmtpSettings(
                 config.hostname(),
                 java.util.Set.copyOf(config.domains()),
@@ -24,8 +26,10 @@ public record Generation(long number, AguaConfig config, Users users, SslContext
                 config.smtp().maxRecipients(),
                 config.smtp().requireTlsForAuth(),
                 SmtpSettings.DEFAULT_MAX_LINE_LENGTH,
-                new UserAccounts(users),
+                accounts,
                 tls);
-        return new Generation(number, config, users, tls, config.guard().toPolicy(), smtp);
+        Pop3Settings pop3 = new Pop3Settings(config.hostname(), config.pop3().requireTlsForAuth(),
+                Pop3Settings.DEFAULT_MAX_LINE_LENGTH, accounts, tls);
+        return new Generation(number, config, users, tls, config.guard().toPolicy(), smtp, pop3);
     }
 }
