@@ -181,6 +181,7 @@ class CrashTest {
             stop.set(true);
             for (Thread t : threads) {
                 t.join(Duration.ofSeconds(30).toMillis());
+                assertThat(t.isAlive()).as("%s ended", t.getName()).isFalse();
             }
         }
         for (Stream s : streams) {
@@ -209,6 +210,20 @@ class CrashTest {
                 assertThat(stored.get(r)).as("acknowledged message %s in %s's new/", id, r).contains(id);
             }
         });
+
+        // What the crash left in tmp/ does not keep a new server from delivering into the same Maildirs.
+        try (RunningServer again = RunningServer.startIn(dir);
+             SmtpDialogue smtp = SmtpDialogue.open(again.smtpPort())) {
+            smtp.command("EHLO client.example.org").expect("250 ");
+            smtp.command("MAIL FROM:<sender@example.org>").expect("250 ");
+            smtp.command("RCPT TO:<" + RunningServer.USER + ">").expect("250 ");
+            smtp.command("DATA").expect("354 ");
+            writeData(smtp.out(), message("crash-99-0"));
+            smtp.expect("250 ");
+        }
+        assertThat(Maildirs.newMessages(dir.resolve("data"), RunningServer.USER))
+                .hasSize(stored.get(RunningServer.USER).size() + 1)
+                .anySatisfy(file -> assertThat(completeMessageId(file)).isEqualTo("crash-99-0"));
     }
 
     /** The id of a stored message, failing unless the file holds exactly the message that was sent. */

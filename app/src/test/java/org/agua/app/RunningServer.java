@@ -26,10 +26,12 @@ final class RunningServer implements AutoCloseable {
 
     private final Path dir;
     private final AguaServer server;
+    private final boolean ownsDir;
 
-    private RunningServer(Path dir, AguaServer server) {
+    private RunningServer(Path dir, AguaServer server, boolean ownsDir) {
         this.dir = dir;
         this.server = server;
+        this.ownsDir = ownsDir;
     }
 
     /** Starts with the default {@code smtp.max_message_size} (25MB). */
@@ -39,12 +41,24 @@ final class RunningServer implements AutoCloseable {
 
     static RunningServer start(String maxMessageSize) throws IOException {
         Path dir = Files.createTempDirectory("agua-e2e-");
-        Path configFile = writeConfig(dir, maxMessageSize);
-        GenerationLoader.Outcome outcome = GenerationLoader.load(configFile, 1);
+        writeConfig(dir, maxMessageSize);
+        return new RunningServer(dir, startFrom(dir), true);
+    }
+
+    /**
+     * Starts on the {@code agua.yml} already in {@code dir} (say, after a crash of an earlier
+     * server there); {@link #close()} then leaves the folder in place.
+     */
+    static RunningServer startIn(Path dir) throws IOException {
+        return new RunningServer(dir, startFrom(dir), false);
+    }
+
+    private static AguaServer startFrom(Path dir) throws IOException {
+        GenerationLoader.Outcome outcome = GenerationLoader.load(dir.resolve("agua.yml"), 1);
         if (!outcome.ok()) {
             throw new IllegalStateException("the test configuration is invalid: " + outcome.problems());
         }
-        return new RunningServer(dir, AguaServer.start(outcome.generation()));
+        return AguaServer.start(outcome.generation());
     }
 
     /**
@@ -111,7 +125,9 @@ final class RunningServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        deleteTree(dir);
+        if (ownsDir) {
+            deleteTree(dir);
+        }
     }
 
     static void deleteTree(Path root) {
