@@ -35,8 +35,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * listener refuses the address on all of them.
  *
  * <p><b>Order at connect</b> ({@link #admit}): an allow entry admits at once (exempt from limits
- * and bans, still counted in the totals); then an active ban refuses ({@link Reason#BANNED}); then
- * a block entry ({@link Reason#BLOCKED}); then {@code connection_rate_per_ip}, then
+ * and bans, still counted in the totals); then a block entry refuses ({@link Reason#BLOCKED}); then
+ * an active ban ({@link Reason#BANNED}); then {@code connection_rate_per_ip}, then
  * {@code max_connections} and {@code max_connections_per_ip}. Between a block and an allow entry
  * the most specific one wins (see {@link AddressRules}).
  *
@@ -192,16 +192,17 @@ public final class Guard {
             counter.open(key, current.maxConnections(), current.maxConnectionsPerIp());
             return admitted(client, service, current, key);
         }
+        if (rule != null) {
+            // A block entry is permanent and the cheapest answer: it is given before a ban is looked up.
+            refuse(key, client, service, ACCESS_DENIED, enforce);
+            if (enforce) {
+                return ACCESS_DENIED;
+            }
+        }
         if (bans.find(address, Instant.ofEpochMilli(now)) != null) {
             refuse(key, client, service, BANNED, enforce);
             if (enforce) {
                 return BANNED;
-            }
-        }
-        if (rule != null) {
-            refuse(key, client, service, ACCESS_DENIED, enforce);
-            if (enforce) {
-                return ACCESS_DENIED;
             }
         }
         Rate rate = current.connectionRatePerIp();
@@ -355,10 +356,10 @@ public final class Guard {
 
         Reason reason = null;
         if (!allowed) {
-            if (ban != null) {
-                reason = Reason.BANNED;
-            } else if (rule != null) {
+            if (rule != null) {
                 reason = Reason.BLOCKED;
+            } else if (ban != null) {
+                reason = Reason.BANNED;
             } else if (connections + 1 > connectionRate.count()) {
                 reason = Reason.CONNECTION_RATE;
             } else if (total >= current.maxConnections()) {

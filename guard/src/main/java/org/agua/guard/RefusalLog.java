@@ -14,11 +14,14 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Writes security events to the logger {@value #LOGGER} without letting a flood write one line per
- * connection. The first event of an offender (one client key and one event name) in an interval is
- * logged in full; later ones are only counted, and the count is written as one summary line per
- * offender when the interval is over (as Postfix's anvil logs its peaks instead of every event).
- * At most {@link #MAX_OFFENDERS} offenders are tracked per interval, so a flood from many
- * addresses cannot grow the map or the log; events beyond that are summed into one line.
+ * connection. The first event of an offender (one client key and one event name) is logged in
+ * full; later ones are only counted, and the count is written as one summary line per offender
+ * when the interval is over (as Postfix's anvil logs its peaks instead of every event). An
+ * offender that goes on stays tracked and gets one summary line per interval; one that was quiet
+ * for a whole interval is forgotten, and its next event is a first event again. At most
+ * {@link #MAX_OFFENDERS} offenders are tracked at once, so a flood from many addresses cannot
+ * grow the map or the log; events beyond that are summed into one {@code untracked} line per
+ * interval.
  *
  * <p>Every line's message is only the event's stable name ({@code blocked}, {@code rate-limited},
  * {@code auth-failed}, {@code banned}, {@code unbanned}, ...); the facts are key-value pairs
@@ -87,7 +90,7 @@ final class RefusalLog {
         details.apply(event(event, client, service, reason, observed)).log();
     }
 
-    /** Offenders with an entry in the current interval; never more than {@link #MAX_OFFENDERS}. */
+    /** Offenders tracked now; never more than {@link #MAX_OFFENDERS}. */
     int tracked() {
         return offenders.size();
     }
@@ -102,15 +105,19 @@ final class RefusalLog {
         }
         for (Map.Entry<Offence, Offender> entry : offenders.entrySet()) {
             Offender offender = entry.getValue();
-            offenders.remove(entry.getKey(), offender);
-            long repeats = offender.repeats().sum();
-            if (repeats > 0) {
-                event(offender.event(), offender.client(), offender.service(), offender.reason(), offender.observed())
-                        .addKeyValue("summary", true)
-                        .addKeyValue("repeats", repeats)
-                        .addKeyValue("interval_s", INTERVAL.toSeconds())
-                        .log();
+            long repeats = offender.repeats().sumThenReset();
+            if (repeats == 0) {
+                // Quiet for a whole interval: forgotten, so its next event is logged in full again.
+                offenders.remove(entry.getKey(), offender);
+                continue;
             }
+            // Still at it: it stays tracked, so the next interval gives one more summary line and
+            // no second full line.
+            event(offender.event(), offender.client(), offender.service(), offender.reason(), offender.observed())
+                    .addKeyValue("summary", true)
+                    .addKeyValue("repeats", repeats)
+                    .addKeyValue("interval_s", INTERVAL.toSeconds())
+                    .log();
         }
         long others = untracked.sumThenReset();
         if (others > 0) {

@@ -321,6 +321,16 @@ class GuardBansTest {
     }
 
     @Test
+    void blockEntryIsCheckedBeforeABanOfTheSameAddress() {
+        guard.ban(Cidr.parse("203.0.113.7"), Duration.ofHours(1), "test");
+        policy.set(Policies.rules(List.of("203.0.113.0/24"), List.of()));
+
+        assertThat(reasonOf(guard.admit(ATTACKER, "echo"))).isEqualTo(Reason.BLOCKED);
+        assertThat(guard.explain(ATTACKER).reason()).contains(Reason.BLOCKED);
+        assertThat(guard.refusals(Reason.BANNED)).isZero();
+    }
+
+    @Test
     void observeModeImposesNoBanButCountsAndAdmits() {
         policy.set(GuardPolicy.defaults().withMode(GuardPolicy.Mode.OBSERVE));
         List<Ban> told = new ArrayList<>();

@@ -50,6 +50,42 @@ class SecurityEventsTest {
     }
 
     @Test
+    void offenderThatGoesOnGetsOneSummaryLineAMinuteAndNoSecondFullLine() {
+        Guard guard = new Guard(() -> Policies.rules(List.of("203.0.113.0/24"), List.of()), clock);
+
+        for (int minute = 0; minute < 3; minute++) {
+            for (int i = 0; i < 1_000; i++) {
+                guard.admit(ip("203.0.113.7"), "smtp");
+            }
+            clock.advance(Duration.ofSeconds(61));
+            guard.maintain();
+        }
+
+        assertThat(names()).containsExactly("blocked", "blocked", "blocked", "blocked");
+        assertThat(fields(0)).doesNotContainKey("summary");
+        assertThat(fields(1)).containsEntry("summary", "true").containsEntry("repeats", "999");
+        assertThat(fields(2)).containsEntry("summary", "true").containsEntry("repeats", "1000");
+        assertThat(fields(3)).containsEntry("summary", "true").containsEntry("repeats", "1000");
+    }
+
+    @Test
+    void offenderQuietForAMinuteIsLoggedInFullWhenItComesBack() {
+        Guard guard = new Guard(() -> Policies.rules(List.of("203.0.113.0/24"), List.of()), clock);
+
+        guard.admit(ip("203.0.113.7"), "smtp");
+        guard.admit(ip("203.0.113.7"), "smtp");
+        clock.advance(Duration.ofSeconds(61));
+        guard.maintain();
+        clock.advance(Duration.ofSeconds(61));
+        guard.maintain();
+        guard.admit(ip("203.0.113.7"), "smtp");
+
+        assertThat(names()).containsExactly("blocked", "blocked", "blocked");
+        assertThat(fields(1)).containsEntry("summary", "true").containsEntry("repeats", "1");
+        assertThat(fields(2)).doesNotContainKey("summary");
+    }
+
+    @Test
     void banIsLoggedOnceWithItsCauseCountsAndExpiry() {
         Guard guard = new Guard(GuardPolicy::defaults, clock);
         GuardedConnection connection = admit(guard, ip("203.0.113.7"));
