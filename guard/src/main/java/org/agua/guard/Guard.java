@@ -480,16 +480,19 @@ public final class Guard {
         }
         CountKey key = slot.key();
         long userHash = hash(user, null);
-        long pairHash = hash(user, secret);
+        // Without a secret there is nothing to recognise a stale password by: every such failure counts.
+        long pairHash = secret == null ? 0 : hash(user, secret);
         Rate rate = current.authFailures();
         long per = rate.per().toMillis();
         long[] result = new long[3]; // steps, failures, repeated
         loginFailures.update(key, now, now + 2 * per, LoginFailures::new, failures -> {
-            boolean repeated = failures.seen(pairHash);
+            boolean repeated = pairHash != 0 && failures.seen(pairHash);
             if (!repeated) {
                 failures.counted.add(now, per);
                 failures.penaltySteps++;
-                failures.remember(userHash, pairHash);
+                if (pairHash != 0) {
+                    failures.remember(userHash, pairHash);
+                }
             }
             result[0] = failures.penaltySteps;
             result[1] = (long) Math.floor(failures.counted.estimate(now, per) + 1e-9);

@@ -54,7 +54,8 @@ public interface GuardedConnection {
     /**
      * Reports a failed login of {@code user} with {@code secret} (the password or credential the
      * client sent: only a salted hash of it is kept, to recognise the same stale password sent
-     * again). Returns how long to wait before answering and whether the address is now banned.
+     * again; null when the mechanism gives none, and then every failure counts). Returns how long
+     * to wait before answering and whether the address is now banned.
      */
     default LoginPenalty loginFailed(String user, String secret) {
         return LoginPenalty.NONE;

@@ -98,6 +98,31 @@ class GuardBansTest {
     }
 
     @Test
+    void stalePasswordCountsOnceAcrossReconnections() {
+        for (int i = 0; i < 50; i++) {
+            GuardedConnection phone = admit(guard, ATTACKER);
+            phone.loginFailed("ann@example.test", "old password");
+            phone.release();
+            clock.advance(Duration.ofMinutes(2));
+        }
+
+        assertThat(guard.bans()).isEmpty();
+    }
+
+    @Test
+    void failuresWithoutASecretEachCount() {
+        GuardedConnection connection = admit(guard, ATTACKER);
+
+        LoginPenalty last = null;
+        for (int i = 0; i < 5; i++) {
+            last = connection.loginFailed("admin", null);
+        }
+
+        assertThat(last.repeated()).isFalse();
+        assertThat(last.banned()).isTrue();
+    }
+
+    @Test
     void stalePasswordDoesNotHideRealGuessesFromTheSameAddress() {
         GuardedConnection connection = admit(guard, ATTACKER);
         for (int i = 0; i < 10; i++) {
