@@ -214,11 +214,12 @@ class AngusMailTest {
         assertThat(server.dataDir().resolve("mail").resolve("foreign.example.org")).doesNotExist();
     }
 
-    @Test
-    void attachmentAndUtf8SubjectArriveIntact() throws Exception {
-        Session session = session(Listener.SUBMISSION_STARTTLS);
+    private record Sent(String subject, String body, byte[] attachment) {
+    }
+
+    /** A multipart message with a UTF-8 subject and text, and a binary attachment with a non-ASCII name. */
+    private static Sent sendWithAttachment(Session session, String body) throws Exception {
         String subject = "Grüße aus Málaga – 日本語の件名 ✓ " + UUID.randomUUID();
-        String body = "Bonjour Alice,\r\nvoilà le fichier: ½ € ☃.\r\n.a line starting with a dot\r\n.\r\n";
         byte[] attachment = new byte[300_000];
         new Random(42).nextBytes(attachment);
 
@@ -233,17 +234,86 @@ class AngusMailTest {
         file.setFileName("données.bin");
         m.setContent(new MimeMultipart(text, file));
         send(Listener.SUBMISSION_STARTTLS, m, RunningServer.PASSWORD);
+        return new Sent(subject, body, attachment);
+    }
 
-        MimeMessage stored = Maildirs.parse(storedWithSubject(subject));
-        assertThat(stored.getSubject()).isEqualTo(subject);
+    private static void assertStoredIntact(Sent sent) throws Exception {
+        Path file = storedWithSubject(sent.subject());
+        MimeMessage stored = Maildirs.parse(file);
+        assertThat(stored.getSubject()).isEqualTo(sent.subject());
         Multipart parts = (Multipart) stored.getContent();
         assertThat(parts.getCount()).isEqualTo(2);
-        assertThat(((String) parts.getBodyPart(0).getContent())).isEqualTo(body);
+        assertThat(((String) parts.getBodyPart(0).getContent())).isEqualTo(sent.body());
         Part storedFile = parts.getBodyPart(1);
         assertThat(storedFile.getFileName()).isEqualTo("données.bin");
-        assertThat(storedFile.getInputStream().readAllBytes()).isEqualTo(attachment);
-        assertThat(new String(Maildirs.read(storedWithSubject(subject)), StandardCharsets.ISO_8859_1))
+        assertThat(storedFile.getInputStream().readAllBytes()).isEqualTo(sent.attachment());
+        assertThat(new String(Maildirs.read(file), StandardCharsets.ISO_8859_1))
                 .as("stored with CRLF line ends only")
                 .doesNotContainPattern("[^\r]\n");
+    }
+
+    @Test
+    void attachmentAndUtf8SubjectArriveIntact() throws Exception {
+        String body = "Bonjour Alice,\r\nvoilà le fichier: ½ € ☃.\r\n.a line starting with a dot\r\n.\r\n";
+        assertStoredIntact(sendWithAttachment(session(Listener.SUBMISSION_STARTTLS), body));
+    }
+
+    @Test
+    void attachmentSentInBdatChunksArrivesIntact() throws Exception {
+        Properties p = (Properties) session(Listener.SUBMISSION_STARTTLS).getProperties().clone();
+        p.put("mail.smtp.chunksize", "65536"); // Angus then sends BDAT chunks, as the server offers CHUNKING
+        // No line starts with a dot: Angus 2.0.5 dot-stuffs BDAT content, which RFC 3030 does not
+        // undo (eclipse-ee4j/angus-mail#209); bdatContentIsStoredAsSentWithoutDotUnstuffing covers dots.
+        String body = "Bonjour Alice,\r\nvoilà le fichier en morceaux: ½ € ☃.\r\n";
+        assertStoredIntact(sendWithAttachment(Session.getInstance(p), body));
+    }
+
+    @Test
+    void bdatContentIsStoredAsSentWithoutDotUnstuffing() throws Exception {
+        String content = "Subject: chunks " + UUID.randomUUID() + "\r\n\r\n.one dot\r\n..two dots\r\n.\r\nend\r\n";
+        byte[] bytes = content.getBytes(StandardCharsets.US_ASCII);
+        int half = bytes.length / 2;
+        try (SmtpDialogue smtp = SmtpDialogue.open(server.smtpPort())) {
+            smtp.command("EHLO client.example.org").expect("250 ");
+            smtp.command("MAIL FROM:<sender@example.org>").expect("250 ");
+            smtp.command("RCPT TO:<" + RunningServer.USER + ">").expect("250 ");
+            smtp.write("BDAT " + half + "\r\n").out().write(bytes, 0, half);
+            smtp.flush();
+            smtp.expect("250 ");
+            smtp.write("BDAT " + (bytes.length - half) + " LAST\r\n").out().write(bytes, half, bytes.length - half);
+            smtp.flush();
+            smtp.expect("250 ");
+        }
+        String subject = content.substring("Subject: ".length(), content.indexOf("\r\n"));
+        assertThat(new String(Maildirs.withoutTrace(Maildirs.read(storedWithSubject(subject))), StandardCharsets.US_ASCII))
+                .isEqualTo(content);
+    }
+
+    @Test
+    void authLoginWorksAsWellAsAuthPlain() throws Exception {
+        Properties p = (Properties) session(Listener.SUBMISSIONS_IMPLICIT_TLS).getProperties().clone();
+        p.put("mail.smtp.auth.mechanisms", "LOGIN");
+        Session login = Session.getInstance(p);
+        String subject = unique("AUTH LOGIN");
+
+        send(Listener.SUBMISSIONS_IMPLICIT_TLS, textMessage(login, RunningServer.USER, subject), RunningServer.PASSWORD);
+
+        assertThat(Maildirs.traceOf(Maildirs.read(storedWithSubject(subject))))
+                .contains("(authenticated sender: " + RunningServer.USER + ")");
+    }
+
+    @Test
+    void submissionOffersNoAuthBeforeStartTls() throws Exception {
+        try (SmtpDialogue smtp = SmtpDialogue.open(server.submissionPort())) {
+            smtp.command("EHLO client.example.org");
+            assertThat(smtp.replyLines()).extracting(line -> line.substring(4))
+                    .contains("STARTTLS").noneMatch(capability -> capability.startsWith("AUTH"));
+            String token = java.util.Base64.getEncoder().encodeToString(
+                    ("\0" + RunningServer.USER + "\0" + RunningServer.PASSWORD).getBytes(StandardCharsets.UTF_8));
+            smtp.command("AUTH PLAIN " + token);
+            assertThat(smtp.reply()).startsWith("538 5.7.11");
+            smtp.command("MAIL FROM:<" + RunningServer.USER + ">");
+            assertThat(smtp.reply()).startsWith("530 5.7.0");
+        }
     }
 }
