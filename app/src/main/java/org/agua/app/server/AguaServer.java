@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,9 +70,11 @@ public final class AguaServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService blocking;
     private final ChannelGroup channels = new DefaultChannelGroup("agua", GlobalEventExecutor.INSTANCE);
-    private final List<Channel> serverChannels = new ArrayList<>();
-    private final List<BoundListener> bound = new ArrayList<>();
+    /** The listening sockets, by the configuration entry that asked for them. */
+    private final Map<Listeners.Listener, Channel> serverChannels = new LinkedHashMap<>();
     private final List<String> notServed = new ArrayList<>();
+    private final SmtpServices smtpServices;
+    private final Pop3Services pop3Services;
 
     private AguaServer(Generation first) {
         this.current = new AtomicReference<>(first);
@@ -81,6 +84,10 @@ public final class AguaServer implements AutoCloseable {
         this.acceptors = transport.newGroup(1, "agua-accept");
         this.workers = transport.newGroup(0, "agua-io");
         this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("agua-blocking"));
+        // One store: SMTP delivers into it, POP3 reads from it (its mailbox locks live in it).
+        MaildirStore store = new MaildirStore(first.config().dataDir().resolve("mail"), first.config().hostname());
+        this.smtpServices = new SmtpServices(store, blocking);
+        this.pop3Services = new Pop3Services(store, blocking);
     }
 
     /** Starts the server and binds every configured listener; on any failure nothing stays bound. */
@@ -103,13 +110,16 @@ public final class AguaServer implements AutoCloseable {
     /**
      * Makes {@code next} the running configuration: new sessions and the next command of every
      * open session use it at once. Open sessions of an address the new rules block are closed.
-     * Listeners are bound at start only; a change of {@code listen} is logged and waits for a restart.
+     * Listeners follow {@code listen}: removed ones stop accepting (their open sessions go on),
+     * added ones are bound, a moved one is both. A listener that cannot be bound is logged and left
+     * out; the rest of the configuration still applies.
      */
-    public void apply(Generation next) {
+    public synchronized void apply(Generation next) {
         Generation previous = current.getAndSet(next);
-        if (!previous.config().listen().equals(next.config().listen())) {
-            log.warn("config.listen.changed action=restart_required");
+        if (!previous.config().dataDir().equals(next.config().dataDir())) {
+            log.atWarn().setMessage("config.data_dir.changed").addKeyValue("action", "restart_required").log();
         }
+        rebind(next);
         int closed = closeSessions(client -> next.guardPolicy().rules().match(client)
                 .filter(rule -> rule.action() == AddressRules.Action.BLOCK).isPresent());
         if (closed > 0) {
@@ -134,8 +144,11 @@ public final class AguaServer implements AutoCloseable {
         return guard;
     }
 
-    public List<BoundListener> listeners() {
-        return List.copyOf(bound);
+    public synchronized List<BoundListener> listeners() {
+        List<BoundListener> out = new ArrayList<>();
+        serverChannels.forEach((listener, channel) ->
+                out.add(new BoundListener(listener.name(), (InetSocketAddress) channel.localAddress())));
+        return out;
     }
 
     /** Configured listeners whose protocol this version does not serve yet. */
@@ -161,25 +174,54 @@ public final class AguaServer implements AutoCloseable {
         }, 1, 1, TimeUnit.SECONDS);
     }
 
-    private void bindAll() throws IOException {
-        Generation g = current.get();
-        // One store: SMTP delivers into it, POP3 reads from it.
-        MaildirStore store = new MaildirStore(g.config().dataDir().resolve("mail"), g.config().hostname());
-        SmtpServices smtpServices = new SmtpServices(store, blocking);
-        Pop3Services pop3Services = new Pop3Services(store, blocking);
-        for (Listeners.Listener listener : g.config().listen().all()) {
-            SmtpService smtp = SMTP_LISTENERS.get(listener.name());
-            Pop3Service pop3 = POP3_LISTENERS.get(listener.name());
-            if (smtp != null) {
-                SmtpChannels channels = new SmtpChannels(smtp, () -> current.get().smtp(), smtpServices);
-                bind(listener, new GuardedInitializer(guard, listener.name(), channels, channels));
-            } else if (pop3 != null) {
-                Pop3Channels channels = new Pop3Channels(pop3, () -> current.get().pop3(), pop3Services);
-                bind(listener, new GuardedInitializer(guard, listener.name(), channels, channels));
-            } else {
+    private synchronized void bindAll() throws IOException {
+        for (Listeners.Listener listener : current.get().config().listen().all()) {
+            GuardedInitializer initializer = initializerFor(listener.name());
+            if (initializer == null) {
                 notServed.add(listener.name() + " " + listener.address());
+            } else {
+                bind(listener, initializer);
             }
         }
+    }
+
+    private void rebind(Generation next) {
+        List<Listeners.Listener> wanted = next.config().listen().all();
+        for (var it = serverChannels.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            if (!wanted.contains(entry.getKey())) {
+                entry.getValue().close().syncUninterruptibly();
+                it.remove();
+                log.atInfo().setMessage("listener.closed").addKeyValue("name", entry.getKey().name())
+                        .addKeyValue("address", entry.getKey().address().toString()).log();
+            }
+        }
+        for (Listeners.Listener listener : wanted) {
+            GuardedInitializer initializer = initializerFor(listener.name());
+            if (initializer != null && !serverChannels.containsKey(listener)) {
+                try {
+                    bind(listener, initializer);
+                } catch (IOException e) {
+                    log.atError().setMessage("listener.bind_failed").addKeyValue("name", listener.name())
+                            .addKeyValue("cause", e.getMessage()).log();
+                }
+            }
+        }
+    }
+
+    /** The pipeline builder for a listener name, or null for a protocol this version does not serve. */
+    private GuardedInitializer initializerFor(String name) {
+        SmtpService smtp = SMTP_LISTENERS.get(name);
+        if (smtp != null) {
+            SmtpChannels channels = new SmtpChannels(smtp, () -> current.get().smtp(), smtpServices);
+            return new GuardedInitializer(guard, name, channels, channels);
+        }
+        Pop3Service pop3 = POP3_LISTENERS.get(name);
+        if (pop3 != null) {
+            Pop3Channels channels = new Pop3Channels(pop3, () -> current.get().pop3(), pop3Services);
+            return new GuardedInitializer(guard, name, channels, channels);
+        }
+        return null;
     }
 
     private void bind(Listeners.Listener listener, GuardedInitializer initializer) throws IOException {
@@ -192,17 +234,16 @@ public final class AguaServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        channels.add(ch); // so that a shutdown can reach every open session
+                        channels.add(ch); // so that a shutdown or a ban can reach every open session
                         ch.pipeline().addLast(initializer);
                     }
                 });
         InetSocketAddress address = listener.address().toSocketAddress();
         try {
             Channel channel = bootstrap.bind(address).sync().channel();
-            serverChannels.add(channel);
-            BoundListener b = new BoundListener(listener.name(), (InetSocketAddress) channel.localAddress());
-            bound.add(b);
-            log.info("listener.bound name={} address={}", b.name(), format(b.address()));
+            serverChannels.put(listener, channel);
+            log.atInfo().setMessage("listener.bound").addKeyValue("name", listener.name())
+                    .addKeyValue("address", format((InetSocketAddress) channel.localAddress())).log();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding " + listener.name());
@@ -219,8 +260,9 @@ public final class AguaServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (Channel c : serverChannels) {
-            c.close().syncUninterruptibly();
+        synchronized (this) {
+            serverChannels.values().forEach(c -> c.close().syncUninterruptibly());
+            serverChannels.clear();
         }
         channels.close().awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
         blocking.shutdown();

@@ -129,4 +129,47 @@ class LiveReloadTest {
         await().atMost(WITHIN).until(() -> watcher.lastProblems().isEmpty());
         assertThat(server.generation().number()).isEqualTo(2);
     }
+
+    @Test
+    void listenersAreAddedMovedAndRemovedAsTheFileSays() throws Exception {
+        InetSocketAddress before = smtp();
+        int newPort;
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            newPort = probe.getLocalPort();
+        }
+        save("""
+                hostname: mail.example.test
+                domains: [example.test]
+                listen:
+                  smtp: 127.0.0.1:%d
+                  pop3: 127.0.0.1:0
+                """.formatted(newPort));
+        await().atMost(WITHIN).until(() -> server.listeners().size() == 2);
+        assertThat(server.listeners()).extracting(AguaServer.BoundListener::name).containsExactly("smtp", "pop3");
+        assertThat(smtp().getPort()).isEqualTo(newPort);
+        assertThat(greeting(smtp())).startsWith("220 ");
+        assertThat(greeting(server.listeners().get(1).address())).startsWith("+OK");
+        assertThat(connects(before)).as("the old smtp port is closed").isFalse();
+
+        save(config(""));
+        await().atMost(WITHIN).until(() -> server.listeners().size() == 1);
+        assertThat(server.listeners().get(0).name()).isEqualTo("smtp");
+    }
+
+    private static String greeting(InetSocketAddress address) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(address, 2000);
+            s.setSoTimeout(5000);
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    private static boolean connects(InetSocketAddress address) {
+        try (Socket s = new Socket()) {
+            s.connect(address, 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }
