@@ -18,6 +18,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -127,6 +132,8 @@ public final class Guard {
     private final AtomicLong nextHousekeeping;
     private final AtomicLong nextSweep;
     private final AtomicBoolean bansChanged = new AtomicBoolean();
+    private final AtomicBoolean saveQueued = new AtomicBoolean();
+    private final Executor saver;
     private volatile long lastSave = Long.MIN_VALUE / 2;
 
     public Guard(Supplier<GuardPolicy> policy) {
@@ -135,23 +142,27 @@ public final class Guard {
 
     /** {@code clock} times windows, bans and log summaries; tests pass a stepping clock. */
     public Guard(Supplier<GuardPolicy> policy, Clock clock) {
-        this(policy, clock, null, MAX_TRACKED_ADDRESSES);
+        this(policy, clock, null, MAX_TRACKED_ADDRESSES, Runnable::run);
     }
 
     /**
      * A guard whose bans survive restarts: they are loaded from {@code banFile} now (ended ones
      * dropped, unreadable lines skipped with a warning) and saved there, atomically, whenever they
-     * change (at most once a second; {@link #saveBans} forces it, for shutdown).
+     * change (at most once a second; {@link #saveBans} forces it, for shutdown). An automatic ban
+     * is written by a thread of the guard's own, since it is imposed on whatever thread reported
+     * the failure (a Netty event loop, say), which must not wait for a disk; an operator's
+     * {@link #ban} and {@link #unban} write before they return. The thread ends when idle.
      */
     public Guard(Supplier<GuardPolicy> policy, Path banFile) {
-        this(policy, Clock.systemUTC(), Objects.requireNonNull(banFile, "banFile"), MAX_TRACKED_ADDRESSES);
+        this(policy, Clock.systemUTC(), banFile);
     }
 
     public Guard(Supplier<GuardPolicy> policy, Clock clock, Path banFile) {
-        this(policy, clock, Objects.requireNonNull(banFile, "banFile"), MAX_TRACKED_ADDRESSES);
+        this(policy, clock, Objects.requireNonNull(banFile, "banFile"), MAX_TRACKED_ADDRESSES, banWriter());
     }
 
-    Guard(Supplier<GuardPolicy> policy, Clock clock, Path banFile, int capacity) {
+    /** {@code saver} runs the writes of the ban file that must not hold up the caller; tests pass {@code Runnable::run}. */
+    Guard(Supplier<GuardPolicy> policy, Clock clock, Path banFile, int capacity, Executor saver) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.log = new RefusalLog(clock);
@@ -167,6 +178,7 @@ public final class Guard {
         long now = clock.millis();
         this.nextHousekeeping = new AtomicLong(now + HOUSEKEEPING_MILLIS);
         this.nextSweep = new AtomicLong(now + SWEEP_MILLIS);
+        this.saver = Objects.requireNonNull(saver, "saver");
         this.store = banFile == null ? null : new BanStore(banFile);
         if (store != null) {
             loadBans();
@@ -677,23 +689,61 @@ public final class Guard {
         bans.sweep(now);
     }
 
-    /** Saves the ban file if it changed, at most once per {@link #HOUSEKEEPING_MILLIS} unless forced. */
+    /**
+     * Saves the ban file if the bans changed: forced, at once on this thread; otherwise on the
+     * saver, at most once per {@link #HOUSEKEEPING_MILLIS} (what changes meanwhile is written by the
+     * next housekeeping).
+     */
     private void saveIfDue(long now, boolean force) {
-        if (store == null || !bansChanged.get() || (!force && now - lastSave < HOUSEKEEPING_MILLIS)) {
+        if (store == null || !bansChanged.get()) {
             return;
         }
+        if (force) {
+            writeBans();
+            return;
+        }
+        if (now - lastSave < HOUSEKEEPING_MILLIS || !saveQueued.compareAndSet(false, true)) {
+            return;
+        }
+        lastSave = now;
+        try {
+            saver.execute(() -> {
+                saveQueued.set(false);
+                writeBans();
+            });
+        } catch (RejectedExecutionException e) {
+            saveQueued.set(false);
+            writeBans();
+        }
+    }
+
+    private void writeBans() {
         synchronized (store) {
             if (!bansChanged.getAndSet(false)) {
                 return;
             }
-            lastSave = now;
+            // The bans as they are when written, not when the write was asked for: a later change is not lost.
+            Instant now = clock.instant();
+            lastSave = now.toEpochMilli();
             try {
-                store.save(bans.list(Instant.ofEpochMilli(now)));
+                store.save(bans.list(now));
             } catch (IOException | RuntimeException e) {
                 bansChanged.set(true); // try again at the next housekeeping
                 LOG.warn("guard.bans.save_failed file={} problem={}", store.file(), e.toString());
             }
         }
+    }
+
+    /** One daemon thread, started when there is a ban to write and ended after a minute idle. */
+    private static Executor banWriter() {
+        ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "agua-guard-bans");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        writer.allowCoreThreadTimeOut(true);
+        return writer;
     }
 
     private void loadBans() {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,10 +27,10 @@ class BanStoreTest {
     @Test
     void banSurvivesARestart() {
         Path file = dir.resolve("bans");
-        Guard before = new Guard(() -> policy, clock, file);
+        Guard before = guard(file);
         Ban ban = before.ban(Cidr.parse("203.0.113.0/24"), Duration.ofHours(2), "seen in the logs");
 
-        Guard after = new Guard(() -> policy, clock, file);
+        Guard after = guard(file);
 
         assertThat(after.bans()).containsExactly(ban);
         assertThat(reasonOf(after.admit(ip("203.0.113.7"), "echo"))).isEqualTo(Reason.BANNED);
@@ -38,12 +39,12 @@ class BanStoreTest {
     @Test
     void automaticBanIsSavedWithItsCountsAndARestartDuringItKeepsTheOffenceForTheNextBan() {
         Path file = dir.resolve("bans");
-        Guard before = new Guard(() -> policy, clock, file);
+        Guard before = guard(file);
         failLogins(before, "203.0.113.7");
         Ban first = before.bans().get(0);
 
         clock.advance(Duration.ofMinutes(30));
-        Guard after = new Guard(() -> policy, clock, file);
+        Guard after = guard(file);
         clock.advance(Duration.ofMinutes(30));
         assertThat(after.bans()).isEmpty();
         failLogins(after, "203.0.113.7");
@@ -60,7 +61,7 @@ class BanStoreTest {
                 ban("192.0.2.1", now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1))),
                 ban("192.0.2.2", now, now.plus(Duration.ofHours(1)))));
 
-        Guard guard = new Guard(() -> policy, clock, file);
+        Guard guard = guard(file);
 
         assertThat(guard.bans()).extracting(Ban::network).containsExactly(Cidr.parse("192.0.2.2"));
     }
@@ -77,14 +78,14 @@ class BanStoreTest {
                 good,
                 good.substring(0, good.length() / 2)), StandardCharsets.UTF_8);
 
-        Guard guard = new Guard(() -> policy, clock, file);
+        Guard guard = guard(file);
 
         assertThat(guard.bans()).extracting(Ban::network).containsExactly(Cidr.parse("192.0.2.2"));
     }
 
     @Test
     void missingFileMeansNoBans() {
-        Guard guard = new Guard(() -> policy, clock, dir.resolve("absent/bans"));
+        Guard guard = guard(dir.resolve("absent/bans"));
 
         assertThat(guard.bans()).isEmpty();
     }
@@ -108,18 +109,18 @@ class BanStoreTest {
     @Test
     void liftedBanIsGoneFromTheFileAtOnce() {
         Path file = dir.resolve("bans");
-        Guard before = new Guard(() -> policy, clock, file);
+        Guard before = guard(file);
         before.ban(Cidr.parse("203.0.113.7"), Duration.ofHours(1), "");
 
         before.unban(Cidr.parse("203.0.113.7"));
 
-        assertThat(new Guard(() -> policy, clock, file).bans()).isEmpty();
+        assertThat(guard(file).bans()).isEmpty();
     }
 
     @Test
     void automaticBansAreWrittenAtMostOnceASecondAndTheRestAtTheNextHousekeeping() throws Exception {
         Path file = dir.resolve("bans");
-        Guard guard = new Guard(() -> policy, clock, file);
+        Guard guard = guard(file);
         failLogins(guard, "203.0.113.1");
         failLogins(guard, "198.51.100.1"); // within the same second: not written yet
 
@@ -134,13 +135,45 @@ class BanStoreTest {
     @Test
     void saveBansWritesPendingChangesAtOnce() throws Exception {
         Path file = dir.resolve("bans");
-        Guard guard = new Guard(() -> policy, clock, file);
+        Guard guard = guard(file);
         failLogins(guard, "203.0.113.1");
         failLogins(guard, "198.51.100.1");
 
         guard.saveBans();
 
         assertThat(bannedInFile(file)).hasSize(2);
+    }
+
+    @Test
+    void automaticBanIsWrittenByTheSaverNotByTheThreadThatReportedTheFailure() throws Exception {
+        Path file = dir.resolve("bans");
+        List<Runnable> queued = new ArrayList<>();
+        Guard guard = new Guard(() -> policy, clock, file, Guard.MAX_TRACKED_ADDRESSES, queued::add);
+
+        failLogins(guard, "203.0.113.1");
+        failLogins(guard, "198.51.100.1");
+
+        assertThat(file).doesNotExist();
+        assertThat(queued).hasSize(1);
+        queued.get(0).run();
+        assertThat(bannedInFile(file)).containsExactlyInAnyOrder("203.0.113.1", "198.51.100.1");
+    }
+
+    @Test
+    void operatorBanIsWrittenBeforeBanReturns() throws Exception {
+        Path file = dir.resolve("bans");
+        List<Runnable> queued = new ArrayList<>();
+        Guard guard = new Guard(() -> policy, clock, file, Guard.MAX_TRACKED_ADDRESSES, queued::add);
+
+        guard.ban(Cidr.parse("192.0.2.0/24"), Duration.ofHours(1), "test");
+
+        assertThat(queued).isEmpty();
+        assertThat(bannedInFile(file)).containsExactly("192.0.2.0/24");
+    }
+
+    /** A guard whose ban file is written on the calling thread, so a test sees it at once. */
+    private Guard guard(Path file) {
+        return new Guard(() -> policy, clock, file, Guard.MAX_TRACKED_ADDRESSES, Runnable::run);
     }
 
     private List<String> bannedInFile(Path file) throws Exception {

@@ -50,7 +50,7 @@ class GuardMemoryTest {
     @Test
     void floodOfBansFromDistinctAddressesKeepsTheBookWithinItsCap() throws Exception {
         int capacity = 1_000;
-        Guard guard = new Guard(GuardPolicy::defaults, clock, null, capacity);
+        Guard guard = new Guard(GuardPolicy::defaults, clock, null, capacity, Runnable::run);
 
         for (int i = 0; i < 10 * capacity; i++) {
             if (guard.admit(spoofed(i * 256), "echo") instanceof Admission.Admitted admitted) {
