@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.agua.guard.Admission;
 import org.agua.guard.Guard;
+import org.agua.storage.Maildrops;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -42,12 +43,17 @@ final class Pop3Transcript implements AutoCloseable {
 
     /** Connects a client from the loopback address to a session of {@code server}. */
     static Pop3Transcript open(TestServer server) {
+        return open(server, server.store());
+    }
+
+    /** As {@link #open(TestServer)}, with the sessions reading mail through {@code maildrops}. */
+    static Pop3Transcript open(TestServer server, Maildrops maildrops) {
         Guard guard = new Guard(server::policy);
         Admission admission = guard.admit(InetAddress.getLoopbackAddress(), server.service().listenerName());
         assertThat(admission).isInstanceOf(Admission.Admitted.class);
         QueuedExecutor blocking = new QueuedExecutor();
         Pop3Channels channels = new Pop3Channels(server.service(), server::settings,
-                new Pop3Services(server.store(), blocking));
+                new Pop3Services(maildrops, blocking));
         // Registered only after the pipeline is built, so the session sees channelActive and greets.
         EmbeddedChannel channel = new EmbeddedChannel(false, false);
         channels.initSession(channel, ((Admission.Admitted) admission).connection());

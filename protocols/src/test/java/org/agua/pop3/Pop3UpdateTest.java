@@ -4,7 +4,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.agua.storage.Maildrop;
+import org.agua.storage.MaildropMessage;
+import org.agua.storage.Maildrops;
+
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 
 import static org.agua.pop3.TestAccounts.ALICE;
 import static org.agua.pop3.TestAccounts.ALICE_PASSWORD;
@@ -116,6 +124,44 @@ class Pop3UpdateTest {
         first.send("RSET").expect("+OK");
         first.send("QUIT").expect("+OK Logging out.");
         assertThat(server.files(ALICE)).hasSize(2);
+    }
+
+    @Test
+    void failedDeletionIsReportedAsTemporaryAndReleasesTheLock() {
+        TestServer server = serverWithMail();
+        Maildrops diskFull = mailbox -> {
+            Maildrop real = server.store().open(mailbox);
+            return new Maildrop() {
+                @Override
+                public List<MaildropMessage> messages() {
+                    return real.messages();
+                }
+
+                @Override
+                public InputStream read(MaildropMessage message) throws IOException {
+                    return real.read(message);
+                }
+
+                @Override
+                public void delete(Collection<MaildropMessage> messages) throws IOException {
+                    throw new IOException("No space left on device");
+                }
+
+                @Override
+                public void close() {
+                    real.close();
+                }
+            };
+        };
+        first = Pop3Transcript.open(server, diskFull);
+        first.expect("+OK ");
+        first.send("USER " + ALICE).expect("+OK");
+        first.send("PASS " + ALICE_PASSWORD).expect("+OK Logged in.");
+        first.send("DELE 1").expect("+OK");
+        assertThat(first.send("QUIT").line()).isEqualTo("-ERR [SYS/TEMP] Some deleted messages were not removed.");
+        first.expectClosed();
+        second = Pop3Transcript.loggedIn(server, ALICE, ALICE_PASSWORD);
+        second.send("STAT").expect("+OK 2 ");
     }
 
     @Test
