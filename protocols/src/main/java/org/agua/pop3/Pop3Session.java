@@ -150,6 +150,31 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
+    /**
+     * A client that sends commands but does not read the replies (LIST on a large maildrop, again and
+     * again) would make Netty buffer replies without limit. So no input is read while the socket
+     * cannot take more output.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (state != Pop3State.CLOSING) {
+            if (ctx.channel().isWritable()) {
+                readOn();
+            } else {
+                decoder.pause();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Reads the next commands, unless a reply is still to come or the client is not taking replies. */
+    private void readOn() {
+        if (!awaitingReply && ctx.channel().isWritable()) {
+            decoder.resume();
+            ctx.flush();
+        }
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent handshake) {
@@ -215,8 +240,15 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
             idleChecks = 0;
         } else if (++idleChecks >= IDLE_CHECKS_PER_TIMEOUT) {
             idleCheck.cancel(false);
-            log.debug("pop3.idle id={} client={}", id, clientAddress());
-            closeWith(Reply.err("Disconnected for inactivity."));
+            log.debug("pop3.idle id={} client={} streaming={}", id, clientAddress(), streaming);
+            if (streaming) {
+                // The client stopped taking a message. An -ERR now would land inside the message
+                // body, and could not be written anyway: just close.
+                state = Pop3State.CLOSING;
+                ctx.close();
+            } else {
+                closeWith(Reply.err("Disconnected for inactivity."));
+            }
             return;
         }
         active = false;
@@ -291,9 +323,8 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
             awaitingReply = false;
             respond(reply.get());
             ctx.flush();
-            if (state != Pop3State.CLOSING && !awaitingReply) {
-                decoder.resume();
-                ctx.flush();
+            if (state != Pop3State.CLOSING) {
+                readOn();
             }
         }, () -> { });
     }
@@ -305,6 +336,11 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     /** Sends a last reply and closes the connection; returns {@link Reply#NONE}. */
     public Reply closeWith(Reply reply) {
         state = Pop3State.CLOSING;
+        if (!ctx.channel().isWritable()) {
+            // The client is not reading: the reply would never get out, and the close with it.
+            ctx.close();
+            return Reply.NONE;
+        }
         ctx.writeAndFlush(reply.encode(ctx.alloc())).addListener(done -> ctx.close());
         return Reply.NONE;
     }
