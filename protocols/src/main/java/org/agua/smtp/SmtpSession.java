@@ -72,6 +72,13 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private int idleChecks;
     private ScheduledFuture<?> idleCheck;
     private long idleCheckPeriodNanos;
+    private int contentChecks;
+    private long contentBytesAtFirstCheck;
+
+    /** Octets per second that message content must average (Postfix's smtpd_min_data_rate default). */
+    static final int MIN_CONTENT_RATE = 500;
+    /** The rate is judged only after this long, so a short pause in a fast transfer is forgiven. */
+    static final int MIN_CONTENT_RATE_GRACE_SECONDS = 30;
 
     /**
      * The idle timeout is checked this many times per period: a session that showed no progress in
@@ -201,6 +208,11 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             idleCheck.cancel(false);
             return;
         }
+        if (tooSlowForContent()) {
+            idleCheck.cancel(false);
+            closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Message content arriving too slowly, closing connection"));
+            return;
+        }
         if (active || awaitingReply) {
             idleChecks = 0;
         } else if (++idleChecks >= idleChecksAllowed()) {
@@ -209,6 +221,26 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         active = false;
+    }
+
+    /**
+     * The slow-client limit: content that trickles in (a byte now and then keeps the idle timer
+     * happy) must still average {@link #MIN_CONTENT_RATE} octets a second, as Postfix's
+     * smtpd_min_data_rate asks, or one client could hold a session for hours. Measured from the
+     * first check after the content started, so the estimate errs in the client's favour.
+     */
+    private boolean tooSlowForContent() {
+        if (state != SmtpState.RECEIVING || receiver == null) {
+            contentChecks = 0;
+            return false;
+        }
+        if (contentChecks++ == 0) {
+            contentBytesAtFirstCheck = receiver.received();
+            return false;
+        }
+        double seconds = (contentChecks - 1) * (idleCheckPeriodNanos / 1e9);
+        double rate = (receiver.received() - contentBytesAtFirstCheck) / Math.max(seconds, 1e-9);
+        return seconds >= MIN_CONTENT_RATE_GRACE_SECONDS && rate < MIN_CONTENT_RATE;
     }
 
     // ---- commands ---------------------------------------------------------------------------

@@ -233,4 +233,33 @@ class SmtpDialogueTest {
         }
         assertThat(smtp.isOpen()).isTrue();
     }
+
+    @Test
+    void contentTricklingBelowTheMinimumRateIsCutOff() {
+        greeted(TestServer.mx(mailRoot).withIdleTimeout(Duration.ofSeconds(60)));
+        smtp.send("MAIL FROM:<a@example.org>").expect("250 ");
+        smtp.send("RCPT TO:<" + FixedAccounts.ALICE + ">").expect("250 ");
+        smtp.send("DATA").expect("354 ");
+        // A byte every 10 s keeps the 60 s idle timer happy, but averages far below 500 octets/s.
+        for (int i = 0; i < 8 && smtp.isOpen(); i++) {
+            smtp.sendRaw("x");
+            smtp.advanceTime(Duration.ofSeconds(10));
+        }
+        smtp.expect("421 4.4.2 mx.example.test Message content arriving too slowly");
+        smtp.expectClosed();
+    }
+
+    @Test
+    void contentAtAReasonableRateIsNotCutOff() {
+        greeted(TestServer.mx(mailRoot).withIdleTimeout(Duration.ofSeconds(60)));
+        smtp.send("MAIL FROM:<a@example.org>").expect("250 ");
+        smtp.send("RCPT TO:<" + FixedAccounts.ALICE + ">").expect("250 ");
+        smtp.send("DATA").expect("354 ");
+        String tenKilobytes = "y".repeat(998) + "\r\n";
+        for (int i = 0; i < 8; i++) {
+            smtp.sendRaw(tenKilobytes.repeat(10));
+            smtp.advanceTime(Duration.ofSeconds(10));
+        }
+        smtp.sendRaw(".\r\n").expect("250 2.0.0");
+    }
 }
