@@ -695,14 +695,16 @@ public final class Guard {
      * next housekeeping).
      */
     private void saveIfDue(long now, boolean force) {
-        if (store == null || !bansChanged.get()) {
+        if (store == null) {
             return;
         }
         if (force) {
+            // Even when nothing is pending: takes the lock, so it also waits for a write the saver
+            // has begun (a shutdown must not return before the file is on disk).
             writeBans();
             return;
         }
-        if (now - lastSave < HOUSEKEEPING_MILLIS || !saveQueued.compareAndSet(false, true)) {
+        if (!bansChanged.get() || now - lastSave < HOUSEKEEPING_MILLIS || !saveQueued.compareAndSet(false, true)) {
             return;
         }
         lastSave = now;
