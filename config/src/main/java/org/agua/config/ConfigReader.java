@@ -40,7 +40,7 @@ final class ConfigReader {
         s.put("", List.of("hostname", "domains", "data_dir", "users_file", "listen", "tls", "smtp", "pop3", "guard", "logging", "admin"));
         s.put("listen", Listeners.NAMES);
         s.put("tls", List.of("cert", "key"));
-        s.put("smtp", List.of("max_message_size", "max_recipients", "require_tls_for_auth"));
+        s.put("smtp", List.of("max_message_size", "max_recipients", "require_tls_for_auth", "pregreet_wait"));
         s.put("pop3", List.of("require_tls_for_auth"));
         s.put("guard", List.of("block", "allow", "max_connections", "max_connections_per_ip", "connection_rate_per_ip",
                 "message_rate_per_ip", "auth_failures", "ban_time", "ban_time_max", "ipv6_prefix", "idle_timeout",
@@ -159,7 +159,15 @@ final class ConfigReader {
         return new SmtpConfig(
                 size(s, "max_message_size", d.maxMessageSize()),
                 s.integer("max_recipients", d.maxRecipients(), 1, 100_000),
-                s.bool("require_tls_for_auth", d.requireTlsForAuth()));
+                s.bool("require_tls_for_auth", d.requireTlsForAuth()),
+                s.located("pregreet_wait", "a duration", text -> {
+                    Duration wait = Durations.parse(text);
+                    if (wait.compareTo(SmtpConfig.MAX_PREGREET_WAIT) > 0) {
+                        throw new IllegalArgumentException("'pregreet_wait' must be at most "
+                                + Durations.format(SmtpConfig.MAX_PREGREET_WAIT));
+                    }
+                    return wait;
+                }).map(Located::value).orElse(d.pregreetWait()));
     }
 
     private GuardConfig guard(Optional<Section> section) {

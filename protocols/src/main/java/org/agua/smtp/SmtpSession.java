@@ -1,5 +1,6 @@
 package org.agua.smtp;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLSession;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Locale;
@@ -67,6 +69,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private int errors;
     /** A command answered {@link Reply#LATER}: input stays paused until its reply is sent. */
     private boolean awaitingReply;
+    /** The pregreet test is running: the last line of the greeting has not been sent yet. */
+    private boolean pregreeting;
     /** A complete command or a piece of content arrived since the last idle check. */
     private boolean active;
     private int idleChecks;
@@ -123,7 +127,9 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             active = true;
-            if (msg instanceof Inbound.Line line) {
+            if (pregreeting) {
+                refuseEarlyTalker();
+            } else if (msg instanceof Inbound.Line line) {
                 onLine(line.text());
             } else if (msg instanceof Inbound.LineTooLong) {
                 respond(Reply.of(500, "5.5.2", "Line too long"));
@@ -246,7 +252,31 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     // ---- commands ---------------------------------------------------------------------------
 
     private void greet() {
-        write(Reply.plain(220, settings.hostname() + " ESMTP Agua"));
+        Duration wait = settings.pregreetWait();
+        if (service != SmtpService.MX || wait.isZero()) {
+            write(Reply.plain(220, settings.hostname() + " ESMTP Agua"));
+            return;
+        }
+        // Postfix postscreen's pregreet test: send the first line of a multi-line greeting, then
+        // wait. RFC 5321 says a client waits for the last line; spam bots that talk at once give
+        // themselves away, and are refused before they cost a session.
+        pregreeting = true;
+        ctx.write(Unpooled.copiedBuffer("220-" + settings.hostname() + " ESMTP Agua\r\n", StandardCharsets.US_ASCII));
+        ctx.executor().schedule(() -> {
+            if (pregreeting && state != SmtpState.CLOSING) {
+                pregreeting = false;
+                write(Reply.plain(220, settings.hostname() + " ESMTP Agua"));
+                ctx.flush();
+            }
+        }, wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** A client spoke before the greeting was complete: refused, and counted by the guard as a limit hit. */
+    private void refuseEarlyTalker() {
+        pregreeting = false;
+        log.debug("smtp.pregreet id={} client={}", id, clientAddress());
+        closeWith(Reply.of(554, "5.5.1", settings.hostname() + " Protocol error: you talked before the greeting"));
+        connection.sessionClosedForErrors();
     }
 
     private void onLine(String line) {

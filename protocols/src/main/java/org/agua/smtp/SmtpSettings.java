@@ -3,6 +3,7 @@ package org.agua.smtp;
 import io.netty.handler.ssl.SslContext;
 import org.agua.protocol.Accounts;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -21,6 +22,8 @@ import java.util.stream.Collectors;
  * @param maxLineLength     longest command line accepted, in octets
  * @param accounts          the users
  * @param tls               the server's TLS context, or null when TLS is not available
+ * @param pregreetWait      on the MX, how long to hold back the end of the greeting to catch clients
+ *                          that talk first (Postfix postscreen's pregreet test); zero turns it off
  */
 public record SmtpSettings(
         String hostname,
@@ -30,7 +33,8 @@ public record SmtpSettings(
         boolean requireTlsForAuth,
         int maxLineLength,
         Accounts accounts,
-        SslContext tls) {
+        SslContext tls,
+        Duration pregreetWait) {
 
     /** Command lines longer than this get {@code 500 5.5.2}. RFC 5321 asks for 512; AUTH needs more. */
     public static final int DEFAULT_MAX_LINE_LENGTH = 4096;
@@ -38,10 +42,18 @@ public record SmtpSettings(
     public SmtpSettings {
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(pregreetWait, "pregreetWait");
         localDomains = localDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         if (maxMessageSize < 1 || maxRecipients < 1 || maxLineLength < 512) {
             throw new IllegalArgumentException("SMTP limits must be positive (line length at least 512)");
         }
+    }
+
+    /** Settings without the pregreet test. */
+    public SmtpSettings(String hostname, Set<String> localDomains, long maxMessageSize, int maxRecipients,
+                        boolean requireTlsForAuth, int maxLineLength, Accounts accounts, SslContext tls) {
+        this(hostname, localDomains, maxMessageSize, maxRecipients, requireTlsForAuth, maxLineLength, accounts, tls,
+                Duration.ZERO);
     }
 
     public boolean isLocalDomain(String domain) {

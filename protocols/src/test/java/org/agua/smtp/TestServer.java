@@ -69,6 +69,12 @@ record TestServer(SmtpService service, SmtpSettings settings, GuardPolicy policy
                 p.idleTimeout(), p.errorLimit(), p.mode()));
     }
 
+    TestServer withPregreetWait(Duration wait) {
+        SmtpSettings s = settings;
+        return new TestServer(service, new SmtpSettings(s.hostname(), s.localDomains(), s.maxMessageSize(),
+                s.maxRecipients(), s.requireTlsForAuth(), s.maxLineLength(), s.accounts(), s.tls(), wait), policy, mailRoot);
+    }
+
     TestServer withPolicy(GuardPolicy next) {
         return new TestServer(service, settings, next, mailRoot);
     }

@@ -27,7 +27,8 @@ public record Generation(long number, AguaConfig config, Users users, SslContext
                 config.smtp().requireTlsForAuth(),
                 SmtpSettings.DEFAULT_MAX_LINE_LENGTH,
                 accounts,
-                tls);
+                tls,
+                config.smtp().pregreetWait());
         Pop3Settings pop3 = new Pop3Settings(config.hostname(), config.pop3().requireTlsForAuth(),
                 Pop3Settings.DEFAULT_MAX_LINE_LENGTH, accounts, tls);
         return new Generation(number, config, users, tls, config.guard().toPolicy(), smtp, pop3);
