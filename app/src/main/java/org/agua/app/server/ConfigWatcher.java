@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class ConfigWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
+    /** Reloads are security events too: they change who is blocked (spec section 6, security.log). */
+    private static final Logger security = LoggerFactory.getLogger("agua.security");
     static final long POLL_MILLIS = 500;
 
     /** What identifies one version of a file on disk. */
@@ -95,7 +97,8 @@ public final class ConfigWatcher implements AutoCloseable {
             stamps = stamps.stream().map(s -> Stamp.of(s.path())).toList();
             lastProblems = outcome.problems();
             for (ConfigProblem p : outcome.problems()) {
-                log.error("config.reload.rejected problem=\"{}\" generation={}", p, old.number());
+                security.atError().setMessage("reload-rejected").addKeyValue("problem", p.toString())
+                        .addKeyValue("generation", old.number()).log();
             }
             return;
         }
@@ -103,7 +106,8 @@ public final class ConfigWatcher implements AutoCloseable {
         stamps = stampsOf(next);
         lastProblems = List.of();
         server.apply(next);
-        log.info("config.reloaded generation={} file={}", next.number(), configFile);
+        security.atInfo().setMessage("reloaded").addKeyValue("generation", next.number())
+                .addKeyValue("file", configFile.toString()).log();
     }
 
     @Override
