@@ -42,7 +42,9 @@ class LoginFailureBanTest {
     @Test
     void threeWrongPasswordsOverSmtpAuthBanTheAddressOnEveryProtocol() throws Exception {
         String guesser = "127.0.0.3";
-        try (Client c = Client.connect(guesser, server.submission())) {
+        Client openPop3 = Client.connect(guesser, server.pop3());
+        try (openPop3; Client c = Client.connect(guesser, server.submission())) {
+            assertThat(openPop3.line()).startsWith("+OK");
             assertThat(c.reply()).startsWith("220 ");
             assertThat(c.command("EHLO guesser.example.org")).startsWith("250 ");
             assertThat(c.authPlain(LoopbackServer.USER, "guess-1")).startsWith("535 5.7.8 ");
@@ -53,6 +55,7 @@ class LoginFailureBanTest {
                 assertThat(third).startsWith("535 5.7.8 ");
                 assertThat(c.closedByServer()).isTrue();
             }
+            assertThat(openPop3.closedByServer()).as("the ban also closes its open POP3 session").isTrue();
         }
 
         assertThat(server.server().guard().bans())
