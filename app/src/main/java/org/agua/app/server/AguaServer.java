@@ -8,6 +8,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.agua.app.admin.AdminChannels;
+import org.agua.config.ConfigProblem;
 import org.agua.config.Listeners;
 import org.agua.guard.AddressRules;
 import org.agua.guard.Guard;
@@ -24,12 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +80,11 @@ public final class AguaServer implements AutoCloseable {
     private final List<String> notServed = new ArrayList<>();
     private final SmtpServices smtpServices;
     private final Pop3Services pop3Services;
+    private final Instant started = Instant.now();
+    /** The watcher that applies reloads, for the pending reload error in status and metrics. */
+    private volatile ConfigWatcher watcher;
+    /** The admin API, created with the first admin listener (with its token). */
+    private AdminChannels admin;
 
     private AguaServer(Generation first) {
         this.current = new AtomicReference<>(first);
@@ -156,6 +166,38 @@ public final class AguaServer implements AutoCloseable {
         return List.copyOf(notServed);
     }
 
+    public Instant started() {
+        return started;
+    }
+
+    void watchedBy(ConfigWatcher watcher) {
+        this.watcher = watcher;
+    }
+
+    /** The problems of the last rejected reload, until a valid file replaces it; empty otherwise. */
+    public List<ConfigProblem> reloadProblems() {
+        ConfigWatcher w = watcher;
+        return w == null ? List.of() : w.lastProblems();
+    }
+
+    /** How many reloads were rejected because the saved files were invalid. */
+    public long rejectedReloads() {
+        ConfigWatcher w = watcher;
+        return w == null ? 0 : w.rejectedReloads();
+    }
+
+    /** Open sessions by listener name; walks the open channels, so meant for status, not hot paths. */
+    public Map<String, Integer> openSessionsByListener() {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Channel channel : channels) {
+            GuardedConnection connection = channel.attr(GuardedInitializer.CONNECTION).get();
+            if (connection != null && channel.isActive()) {
+                out.merge(connection.service(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
     public String transportName() {
         return transport.name();
     }
@@ -176,7 +218,12 @@ public final class AguaServer implements AutoCloseable {
 
     private synchronized void bindAll() throws IOException {
         for (Listeners.Listener listener : current.get().config().listen().all()) {
-            GuardedInitializer initializer = initializerFor(listener.name());
+            GuardedInitializer initializer;
+            try {
+                initializer = initializerFor(listener.name());
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
             if (initializer == null) {
                 notServed.add(listener.name() + " " + listener.address());
             } else {
@@ -197,11 +244,13 @@ public final class AguaServer implements AutoCloseable {
             }
         }
         for (Listeners.Listener listener : wanted) {
-            GuardedInitializer initializer = initializerFor(listener.name());
-            if (initializer != null && !serverChannels.containsKey(listener)) {
+            if (!serverChannels.containsKey(listener)) {
                 try {
-                    bind(listener, initializer);
-                } catch (IOException e) {
+                    GuardedInitializer initializer = initializerFor(listener.name());
+                    if (initializer != null) {
+                        bind(listener, initializer);
+                    }
+                } catch (IOException | UncheckedIOException e) {
                     log.atError().setMessage("listener.bind_failed").addKeyValue("name", listener.name())
                             .addKeyValue("cause", e.getMessage()).log();
                 }
@@ -221,7 +270,22 @@ public final class AguaServer implements AutoCloseable {
             Pop3Channels channels = new Pop3Channels(pop3, () -> current.get().pop3(), pop3Services);
             return new GuardedInitializer(guard, name, channels, channels);
         }
+        if ("admin".equals(name)) {
+            AdminChannels channels = admin();
+            return new GuardedInitializer(guard, name, channels, channels);
+        }
         return null;
+    }
+
+    private synchronized AdminChannels admin() {
+        if (admin == null) {
+            try {
+                admin = AdminChannels.create(this, blocking);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return admin;
     }
 
     private void bind(Listeners.Listener listener, GuardedInitializer initializer) throws IOException {
@@ -274,6 +338,11 @@ public final class AguaServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         guard.saveBans();
+        synchronized (this) {
+            if (admin != null) {
+                admin.close();
+            }
+        }
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

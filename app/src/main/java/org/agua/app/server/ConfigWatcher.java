@@ -49,11 +49,13 @@ public final class ConfigWatcher implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(new io.netty.util.concurrent.DefaultThreadFactory("agua-config-watch", true));
     private volatile List<Stamp> stamps;
     private volatile List<ConfigProblem> lastProblems = List.of();
+    private final java.util.concurrent.atomic.AtomicLong rejectedReloads = new java.util.concurrent.atomic.AtomicLong();
 
     public ConfigWatcher(Path configFile, AguaServer server) {
         this.configFile = configFile;
         this.server = server;
         this.stamps = stampsOf(server.generation());
+        server.watchedBy(this);
     }
 
     public ConfigWatcher start() {
@@ -64,6 +66,11 @@ public final class ConfigWatcher implements AutoCloseable {
     /** The problems of the last reload that failed, until a valid file replaces it; empty otherwise. */
     public List<ConfigProblem> lastProblems() {
         return lastProblems;
+    }
+
+    /** How many reloads were rejected because the saved files were invalid (for metrics). */
+    public long rejectedReloads() {
+        return rejectedReloads.get();
     }
 
     private List<Stamp> stampsOf(Generation g) {
@@ -96,6 +103,7 @@ public final class ConfigWatcher implements AutoCloseable {
             // Remember what was seen so that the same broken file is not reported twice a second.
             stamps = stamps.stream().map(s -> Stamp.of(s.path())).toList();
             lastProblems = outcome.problems();
+            rejectedReloads.incrementAndGet();
             for (ConfigProblem p : outcome.problems()) {
                 security.atError().setMessage("reload-rejected").addKeyValue("problem", p.toString())
                         .addKeyValue("generation", old.number()).log();

@@ -1,0 +1,218 @@
+package org.agua.app.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.agua.app.server.AguaServer;
+import org.agua.config.ConfigProblem;
+import org.agua.config.Durations;
+import org.agua.guard.Ban;
+import org.agua.guard.Cidr;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The routes of the admin listener: status, bans, why and metrics. Works on plain request and
+ * response values, so it knows nothing of Netty's pipeline; it runs on a blocking thread because a
+ * ban or an unban writes the ban file before it returns.
+ *
+ * <p>A client mistake is answered with a 4xx and a one-line JSON error, never a stack trace.
+ */
+public final class AdminApi {
+
+    static final String BANS = "/api/bans";
+    private static final Set<String> BAN_FIELDS = Set.of("address", "duration", "reason");
+    private static final int MAX_REASON_LENGTH = 200;
+
+    private final AguaServer server;
+    private final AdminMetrics metrics;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public AdminApi(AguaServer server, AdminMetrics metrics) {
+        this.server = server;
+        this.metrics = metrics;
+    }
+
+    /** A request the API answers with an error status and a message for the operator. */
+    static final class Refusal extends RuntimeException {
+        final int status;
+        /** The methods a 405 names in its Allow header; null otherwise. */
+        final String allowed;
+
+        Refusal(int status, String message) {
+            this(status, message, null);
+        }
+
+        Refusal(int status, String message, String allowed) {
+            super(message, null, false, false);
+            this.status = status;
+            this.allowed = allowed;
+        }
+    }
+
+    public AdminResponse handle(AdminRequest request) {
+        try {
+            return route(request);
+        } catch (Refusal r) {
+            AdminResponse response = error(r.status, r.getMessage());
+            return r.allowed == null ? response : response.withHeader("Allow", r.allowed);
+        }
+    }
+
+    private AdminResponse route(AdminRequest request) {
+        String path = request.path();
+        String method = request.method();
+        switch (path) {
+            case "/metrics":
+                only(method, "GET");
+                return AdminResponse.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+            case "/api/status":
+                only(method, "GET");
+                return ok(200, status());
+            case BANS:
+                if ("GET".equals(method)) {
+                    return ok(200, Map.of("bans", JsonViews.bans(server.guard().bans(), Instant.now())));
+                }
+                only(method, "GET, POST");
+                return ok(201, JsonViews.ban(addBan(request.body()), Instant.now()));
+            case "/api/why":
+                only(method, "GET");
+                return ok(200, JsonViews.explanation(server.guard().explain(singleAddress(request.parameter("address")))));
+            default:
+                if (path.startsWith(BANS + "/") && path.length() > BANS.length() + 1) {
+                    only(method, "DELETE");
+                    return liftBan(path.substring(BANS.length() + 1));
+                }
+                throw new Refusal(404, "no such resource: " + path);
+        }
+    }
+
+    private static void only(String method, String allowed) {
+        if (!List.of(allowed.split(", ")).contains(method)) {
+            throw new Refusal(405, method + " is not allowed here (allowed: " + allowed + ")", allowed);
+        }
+    }
+
+    private Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Instant started = server.started();
+        out.put("version", AguaVersion.current());
+        out.put("started", started.toString());
+        out.put("uptime_s", Duration.between(started, Instant.now()).toSeconds());
+        out.put("listeners", server.listeners().stream()
+                .map(l -> Map.of("name", l.name(), "address", AguaServer.format(l.address())))
+                .toList());
+        Map<String, Object> sessions = new LinkedHashMap<>();
+        sessions.put("open", server.guard().openConnections());
+        sessions.put("by_listener", server.openSessionsByListener());
+        out.put("sessions", sessions);
+        out.put("bans_active", server.guard().bans().size());
+        out.put("config_generation", server.generation().number());
+        List<ConfigProblem> problems = server.reloadProblems();
+        out.put("reload_error", problems.isEmpty() ? null : problems.stream().map(ConfigProblem::toString).toList());
+        return out;
+    }
+
+    private Ban addBan(String body) {
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new Refusal(400, "the body is not JSON: expected {\"address\": \"203.0.113.7\", \"duration\": \"1h\", \"reason\": \"...\"}");
+        }
+        if (node == null || !node.isObject()) {
+            throw new Refusal(400, "the body must be a JSON object like {\"address\": \"203.0.113.7\", \"duration\": \"1h\"}");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!BAN_FIELDS.contains(name)) {
+                throw new Refusal(400, "unknown field '" + name + "' (expected address, duration, reason)");
+            }
+        }
+        Cidr network = network(text(node, "address"));
+        String durationText = text(node, "duration");
+        Duration duration = durationText == null ? server.generation().guardPolicy().banTime() : duration(durationText);
+        String reason = text(node, "reason");
+        if (reason != null && reason.length() > MAX_REASON_LENGTH) {
+            throw new Refusal(400, "reason is longer than " + MAX_REASON_LENGTH + " characters");
+        }
+        return server.guard().ban(network, duration, reason);
+    }
+
+    private AdminResponse liftBan(String encoded) {
+        Cidr network = network(QueryStringDecoder.decodeComponent(encoded));
+        List<Ban> lifted = server.guard().unban(network);
+        if (lifted.isEmpty()) {
+            throw new Refusal(404, "no active ban covers " + network);
+        }
+        return ok(200, Map.of("lifted", JsonViews.bans(lifted, Instant.now())));
+    }
+
+    private static String text(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new Refusal(400, field + " must be a string");
+        }
+        return value.asText();
+    }
+
+    static Cidr network(String text) {
+        if (text == null || text.isBlank()) {
+            throw new Refusal(400, "an address or network is required, like 203.0.113.7 or 198.51.100.0/24");
+        }
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(400, e.getMessage());
+        }
+    }
+
+    private static Duration duration(String text) {
+        try {
+            Duration d = Durations.parse(text);
+            if (d.isZero()) {
+                throw new Refusal(400, "a ban needs a positive duration, not '" + text + "'");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(400, e.getMessage());
+        }
+    }
+
+    private static InetAddress singleAddress(String text) {
+        Cidr cidr = network(text);
+        if (text.contains("/")) {
+            throw new Refusal(400, "why takes one address, not a network: " + text);
+        }
+        try {
+            return InetAddress.getByAddress(cidr.networkBytes());
+        } catch (UnknownHostException e) {
+            throw new Refusal(400, "not an address: " + text); // cannot happen: 4 or 16 bytes
+        }
+    }
+
+    private AdminResponse ok(int status, Object body) {
+        try {
+            return AdminResponse.json(status, json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e); // plain maps and lists: cannot happen
+        }
+    }
+
+    /** A JSON error body, {@code {"error": "..."}}: also used for 401 and 413 before any route. */
+    AdminResponse error(int status, String message) {
+        return ok(status, Map.of("error", message));
+    }
+}

@@ -1,0 +1,71 @@
+package org.agua.app.admin;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.agua.app.server.AguaServer;
+import org.agua.guard.Guard;
+import org.agua.guard.Reason;
+
+import java.util.Locale;
+
+/**
+ * The numbers {@code /metrics} serves, in Prometheus text through Micrometer. The guard's and the
+ * server's counters are read when scraped (function counters and gauges), so nothing is counted
+ * twice and the hot paths pay nothing for metrics. One registry per server, never a static one, so
+ * two servers in one JVM (tests) do not mix their numbers.
+ *
+ * <p>Per-protocol instruments (sessions, messages, command latency) register on {@link #registry()}.
+ */
+public final class AdminMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public AdminMetrics(AguaServer server) {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        Guard guard = server.guard();
+        for (Reason reason : Reason.values()) {
+            FunctionCounter.builder("agua.refusals", guard, g -> g.refusals(reason))
+                    .description("connections and messages the guard refused (or would refuse, in mode observe)")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        Gauge.builder("agua.connections.open", guard, Guard::openConnections)
+                .description("connections open on all listeners").register(registry);
+        Gauge.builder("agua.bans.active", guard, g -> g.bans().size())
+                .description("automatic and manual bans in force").register(registry);
+        Gauge.builder("agua.config.generation", server, s -> s.generation().number())
+                .description("the configuration generation in force; counts up with each successful reload")
+                .register(registry);
+        FunctionCounter.builder("agua.config.reload.failures", server, AguaServer::rejectedReloads)
+                .description("reloads refused because the saved files were invalid").register(registry);
+    }
+
+    /** Where the protocols' own instruments belong. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition (format 0.0.4). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,70 @@
+package org.agua.app.admin;
+
+import org.agua.guard.Ban;
+import org.agua.guard.Explanation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JSON shapes of the admin API's values, as ordered maps: field names in snake_case like the
+ * configuration file, times in ISO-8601 UTC, enums in lower case. Kept in one place so that the
+ * API, the command line and the README agree on them.
+ */
+final class JsonViews {
+
+    private JsonViews() {
+    }
+
+    static Map<String, Object> ban(Ban ban, java.time.Instant now) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("network", ban.network().toString());
+        out.put("cause", ban.cause().name().toLowerCase(Locale.ROOT));
+        out.put("reason", ban.reason());
+        out.put("counts", ban.counts());
+        out.put("start", ban.start().toString());
+        out.put("expiry", ban.expiry().toString());
+        out.put("remaining_s", ban.remaining(now).toSeconds());
+        return out;
+    }
+
+    static List<Map<String, Object>> bans(List<Ban> bans, java.time.Instant now) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Ban ban : bans) {
+            out.add(ban(ban, now));
+        }
+        return out;
+    }
+
+    static Map<String, Object> explanation(Explanation e) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("address", e.client().getHostAddress());
+        out.put("counted_as", e.countedAs().toString());
+        out.put("admitted", e.admitted());
+        out.put("reason", e.reason().map(r -> r.name().toLowerCase(Locale.ROOT)).orElse(null));
+        out.put("rule", e.rule().map(r -> Map.of(
+                "network", r.network().toString(),
+                "action", r.action().name().toLowerCase(Locale.ROOT))).orElse(null));
+        out.put("ban", e.ban().map(b -> ban(b, e.at())).orElse(null));
+        List<Map<String, Object>> usage = new ArrayList<>();
+        for (Explanation.Usage u : e.usage()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("name", u.name());
+            one.put("used", u.used());
+            one.put("limit", u.limit());
+            one.put("per_s", u.per().toSeconds());
+            one.put("near", u.near());
+            usage.add(one);
+        }
+        out.put("usage", usage);
+        out.put("offences", e.offences());
+        out.put("under_stress", e.underStress());
+        out.put("mode", e.mode().name().toLowerCase(Locale.ROOT));
+        out.put("at", e.at().toString());
+        out.put("description", e.describe());
+        return out;
+    }
+}
