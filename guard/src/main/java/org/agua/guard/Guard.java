@@ -82,7 +82,9 @@ import org.slf4j.spi.LoggingEventBuilder;
  * <p><b>Security log</b>: events go to the logger {@code agua.security}, message = event name,
  * facts as key-value pairs (see {@link RefusalLog}): {@code blocked}, {@code rate-limited},
  * {@code auth-failed}, {@code error-limit} are throttled (first per offender, then one summary a
- * minute); {@code banned}, {@code unbanned}, {@code stress} are written once each.
+ * minute); {@code banned}, {@code unbanned}, {@code stress} are written once each. The same
+ * events, every one of them and unthrottled, go to the {@link #onEvent} listeners as
+ * {@link GuardEvent}s, for a consumer that aggregates them (incident records).
  */
 public final class Guard {
 
@@ -127,6 +129,8 @@ public final class Guard {
     private final BanBook bans;
     private final BanStore store;
     private final List<Consumer<Ban>> banListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<GuardEvent>> eventListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean eventListenerFailed = new AtomicBoolean();
     private final byte[] salt = new byte[16];
     private final AtomicBoolean stressed = new AtomicBoolean();
     private final AtomicLong nextHousekeeping;
@@ -206,13 +210,13 @@ public final class Guard {
         }
         if (rule != null) {
             // A block entry is permanent and the cheapest answer: it is given before a ban is looked up.
-            refuse(key, client, service, ACCESS_DENIED, enforce);
+            refuse(key, client, service, ACCESS_DENIED, enforce, now);
             if (enforce) {
                 return ACCESS_DENIED;
             }
         }
         if (bans.find(address, Instant.ofEpochMilli(now)) != null) {
-            refuse(key, client, service, BANNED, enforce);
+            refuse(key, client, service, BANNED, enforce, now);
             if (enforce) {
                 return BANNED;
             }
@@ -228,7 +232,7 @@ public final class Guard {
             return fits;
         });
         if (!withinRate) {
-            refuse(key, client, service, TOO_FAST, enforce);
+            refuse(key, client, service, TOO_FAST, enforce, now);
             limitHit(key, address, client, service, current, now);
             if (enforce) {
                 return TOO_FAST;
@@ -239,7 +243,7 @@ public final class Guard {
                 : counter.open(key, current.maxConnections(), current.maxConnectionsPerIp());
         if (outcome != ConnectionCounter.Outcome.OPENED) {
             Admission.Refused refusal = outcome == ConnectionCounter.Outcome.TOTAL_FULL ? SERVER_BUSY : ADDRESS_BUSY;
-            refuse(key, client, service, refusal, enforce);
+            refuse(key, client, service, refusal, enforce, now);
             if (outcome == ConnectionCounter.Outcome.KEY_FULL) {
                 limitHit(key, address, client, service, current, now);
             }
@@ -295,7 +299,7 @@ public final class Guard {
         String why = reason == null || reason.isBlank() ? "banned by an operator" : reason.strip();
         Ban ban = new Ban(network, Ban.Cause.MANUAL, why, Map.of(), now, now.plus(duration));
         bans.put(ban);
-        announce(ban, null);
+        announce(ban, null, null);
         saveIfDue(now.toEpochMilli(), true);
         return ban;
     }
@@ -318,8 +322,12 @@ public final class Guard {
                 return forget.stream().anyMatch(cidr -> cidr.containsBytes(bytes));
             });
         }
+        Instant liftedAt = clock.instant();
         for (Ban ban : lifted) {
             banEvent("unbanned", ban).addKeyValue("by", "operator").log();
+            if (!eventListeners.isEmpty()) {
+                emitBan(GuardEvent.Kind.UNBANNED, ban, null, null, "operator", liftedAt);
+            }
         }
         if (!lifted.isEmpty()) {
             bansChanged.set(true);
@@ -341,6 +349,19 @@ public final class Guard {
      */
     public void onBan(Consumer<Ban> listener) {
         banListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Calls {@code listener} with every security event as it happens: each refused connection or
+     * message, failed login, session closed for errors, ban imposed (or observed) and lifted, and
+     * change of stress mode. Unlike the security log these are not throttled, so under a flood the
+     * listener is called once per refused connection: it must aggregate, be quick, and never block
+     * (it runs on the thread that reported, such as a Netty event loop). What it throws is caught;
+     * the first such failure is logged, later ones are ignored. With no listener registered, the
+     * guard builds no event at all.
+     */
+    public void onEvent(Consumer<GuardEvent> listener) {
+        eventListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** What {@link #admit} would do with {@code client} now, and why; counts nothing. */
@@ -476,6 +497,9 @@ public final class Guard {
         refusals.get(Reason.MESSAGE_RATE).increment();
         log.record(slot.key(), "rate-limited", slot.client(), slot.service(), Reason.MESSAGE_RATE, !enforce,
                 line -> line.addKeyValue("limit", rate.toString()).addKeyValue("retry_after_s", retry.toSeconds()));
+        if (!eventListeners.isEmpty()) {
+            emitRefusal(Reason.MESSAGE_RATE, slot.client(), slot.service(), !enforce, now);
+        }
         return enforce
                 ? new Decision.Refused(Reason.MESSAGE_RATE, "too many messages from your address, try again later", retry)
                 : Decision.ALLOWED;
@@ -520,6 +544,10 @@ public final class Guard {
                 .addKeyValue("limit", rate.toString())
                 .addKeyValue("repeated", repeated)
                 .addKeyValue("delay_ms", delay.toMillis()));
+        if (!eventListeners.isEmpty()) {
+            emitAbout(GuardEvent.Kind.AUTH_FAILED, slot.client(), slot.service(),
+                    "failures=" + counted + (repeated ? " repeated" : ""), !enforce, now);
+        }
         if (!repeated && counted >= rate.count()) {
             Map<String, Long> counts = new LinkedHashMap<>();
             counts.put("auth_failures", (long) counted);
@@ -552,6 +580,9 @@ public final class Guard {
         }
         log.record(slot.key(), "error-limit", slot.client(), slot.service(), null, current.observing(),
                 line -> line);
+        if (!eventListeners.isEmpty()) {
+            emitAbout(GuardEvent.Kind.ERROR_LIMIT, slot.client(), slot.service(), "", current.observing(), now);
+        }
         limitHit(slot.key(), address, slot.client(), slot.service(), current, now);
         return !current.observing() && bans.find(address, Instant.ofEpochMilli(now)) != null;
     }
@@ -568,9 +599,13 @@ public final class Guard {
         return new Admission.Admitted(new Slot(client, service, current, key, this));
     }
 
-    private void refuse(CountKey key, InetAddress client, String service, Admission.Refused refusal, boolean enforce) {
+    private void refuse(CountKey key, InetAddress client, String service, Admission.Refused refusal, boolean enforce,
+                        long now) {
         refusals.get(refusal.reason()).increment();
         log.record(key, client, service, refusal.reason(), !enforce);
+        if (!eventListeners.isEmpty()) {
+            emitRefusal(refusal.reason(), client, service, !enforce, now);
+        }
     }
 
     private void limitHit(CountKey key, byte[] address, InetAddress client, String service, GuardPolicy current,
@@ -602,30 +637,78 @@ public final class Guard {
                 }
                 return out;
             });
+            if (!eventListeners.isEmpty()) {
+                emit(new GuardEvent(Instant.ofEpochMilli(now), GuardEvent.Kind.BANNED, Optional.of(network),
+                        Optional.of(client), Optional.ofNullable(service), reason, Optional.empty(), true));
+            }
             return;
         }
         List<Ban> imposed = bans.impose(network, cause, reason, counts, Instant.ofEpochMilli(now), current);
         for (Ban ban : imposed) {
-            announce(ban, service);
+            announce(ban, client, service);
         }
         if (!imposed.isEmpty()) {
             saveIfDue(now, false);
         }
     }
 
-    /** Logs a new ban, marks the file for saving and tells the listeners. */
-    private void announce(Ban ban, String service) {
+    /** Logs a new ban, marks the file for saving and tells the listeners; {@code client} and {@code service} are null for an operator's ban. */
+    private void announce(Ban ban, InetAddress client, String service) {
         LoggingEventBuilder line = banEvent("banned", ban);
         if (service != null) {
             line = line.addKeyValue("protocol", service);
         }
         line.log();
         bansChanged.set(true);
+        if (!eventListeners.isEmpty()) {
+            emitBan(GuardEvent.Kind.BANNED, ban, client, service, ban.reason(), ban.start());
+        }
         for (Consumer<Ban> listener : banListeners) {
             try {
                 listener.accept(ban);
             } catch (RuntimeException e) {
                 LOG.warn("guard.ban_listener_failed network={}", ban.network(), e);
+            }
+        }
+    }
+
+    // ---- events for onEvent listeners; callers check that there is a listener first, so that a
+    // guard without one builds nothing ----
+
+    private void emitRefusal(Reason reason, InetAddress client, String service, boolean observed, long now) {
+        GuardEvent.Kind kind = reason.permanent() ? GuardEvent.Kind.BLOCKED : GuardEvent.Kind.RATE_LIMITED;
+        emitAbout(kind, client, service, reason.name(), observed, now);
+    }
+
+    private void emitAbout(GuardEvent.Kind kind, InetAddress client, String service, String detail, boolean observed,
+                           long now) {
+        Cidr network = clientNetwork(Cidr.canonicalBytes(client), policy.get());
+        emit(new GuardEvent(Instant.ofEpochMilli(now), kind, Optional.of(network), Optional.of(client),
+                Optional.ofNullable(service), detail, Optional.empty(), observed));
+    }
+
+    private void emitBan(GuardEvent.Kind kind, Ban ban, InetAddress client, String service, String detail, Instant at) {
+        emit(new GuardEvent(at, kind, Optional.of(ban.network()), Optional.ofNullable(client),
+                Optional.ofNullable(service), detail, Optional.of(ban), false));
+    }
+
+    private void emitStress(String state) {
+        if (!eventListeners.isEmpty()) {
+            emit(new GuardEvent(clock.instant(), GuardEvent.Kind.STRESS, Optional.empty(), Optional.empty(),
+                    Optional.empty(), state, Optional.empty(), false));
+        }
+    }
+
+    private void emit(GuardEvent event) {
+        for (Consumer<GuardEvent> listener : eventListeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                // Once: a listener that fails on every event of a flood must not flood the log instead.
+                if (eventListenerFailed.compareAndSet(false, true)) {
+                    LOG.warn("guard.event_listener_failed event={} (later failures are not logged)",
+                            event.kind().label(), e);
+                }
             }
         }
     }
@@ -651,11 +734,13 @@ public final class Guard {
             if (stressed.compareAndSet(false, true)) {
                 RefusalLog.always("stress").addKeyValue("state", "on").addKeyValue("open", open)
                         .addKeyValue("max_connections", max).log();
+                emitStress("on");
             }
         } else if (stressed.get() && open * 100 < max * STRESS_OFF_PERCENT) {
             if (stressed.compareAndSet(true, false)) {
                 RefusalLog.always("stress").addKeyValue("state", "off").addKeyValue("open", open)
                         .addKeyValue("max_connections", max).log();
+                emitStress("off");
             }
         }
     }
@@ -676,6 +761,9 @@ public final class Guard {
         for (Ban ended : bans.expire(Instant.ofEpochMilli(now))) {
             banEvent("unbanned", ended).addKeyValue("by", "expiry").log();
             bansChanged.set(true);
+            if (!eventListeners.isEmpty()) {
+                emitBan(GuardEvent.Kind.UNBANNED, ended, null, null, "expiry", Instant.ofEpochMilli(now));
+            }
         }
         log.summarizeIfDue();
         saveIfDue(now, false);
