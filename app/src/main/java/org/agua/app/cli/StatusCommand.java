@@ -1,0 +1,48 @@
+package org.agua.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "status", description = "Ask the running server for uptime, listeners, open sessions, bans, configuration generation and the pending reload error.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() {
+        JsonNode status = AdminClient.of(config).get("/api/status");
+        List<String> listeners = new ArrayList<>();
+        status.get("listeners").forEach(l -> listeners.add(l.get("name").asText() + " " + l.get("address").asText()));
+        List<String> perListener = new ArrayList<>();
+        status.get("sessions").get("by_listener").fields()
+                .forEachRemaining(e -> perListener.add(e.getKey() + " " + e.getValue().asInt()));
+        line("version", status.get("version").asText());
+        line("uptime", Elapsed.of(status.get("uptime_s").asLong()) + " (since " + status.get("started").asText() + ")");
+        line("listeners", String.join(", ", listeners));
+        line("sessions", status.get("sessions").get("open").asInt() + " open"
+                + (perListener.isEmpty() ? "" : " (" + String.join(", ", perListener) + ")"));
+        line("bans", status.get("bans_active").asInt() + " active");
+        line("generation", status.get("config_generation").asText());
+        JsonNode reload = status.get("reload_error");
+        if (reload == null || reload.isNull() || reload.isEmpty()) {
+            line("reload error", "none");
+        } else {
+            String label = "reload error";
+            for (JsonNode problem : reload) {
+                line(label, problem.asText());
+                label = "";
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private static void line(String label, String value) {
+        System.out.printf("%-13s %s%n", label, value);
+    }
+}

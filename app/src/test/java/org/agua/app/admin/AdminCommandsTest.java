@@ -1,0 +1,175 @@
+package org.agua.app.admin;
+
+import org.agua.app.cli.AguaCommand;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code agua status}, {@code ban list|add|remove} and {@code why} against a running server (issue 6). */
+class AdminCommandsTest {
+
+    @TempDir
+    Path dir;
+    private AdminFixture admin;
+    private Path cliConfig;
+
+    /** What one run of the command line printed, and its exit code. */
+    private record Run(int exitCode, String out, String err) {}
+
+    @BeforeEach
+    void start() throws IOException {
+        admin = AdminFixture.start(dir);
+        cliConfig = configFor(admin.port("admin"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+
+    /**
+     * The server's file says port 0 (a free port); the command line needs the port it got, so it
+     * reads a copy of the file that names it, with the same data_dir (and so the same token).
+     */
+    private Path configFor(int adminPort) throws IOException {
+        Path file = dir.resolve("cli.yml");
+        Files.writeString(file, AdminFixture.config(false)
+                .replace("admin: \"127.0.0.1:0\"", "admin: \"127.0.0.1:" + adminPort + "\""));
+        return file;
+    }
+
+    private Run agua(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = AguaCommand.execute(args);
+            return new Run(code, withoutServerLog(out), withoutServerLog(err));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** The server runs in this JVM and logs to the same standard output; its lines start with a date. */
+    private static String withoutServerLog(ByteArrayOutputStream captured) {
+        return captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> !line.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:.*"))
+                .map(line -> line + System.lineSeparator())
+                .collect(java.util.stream.Collectors.joining());
+    }
+
+    @Test
+    void statusPrintsAlignedLines() {
+        Run run = agua("status", "-c", cliConfig.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out())
+                .containsPattern("(?m)^uptime +\\d+s")
+                .containsPattern("(?m)^listeners +smtp 127\\.0\\.0\\.1:\\d+, admin 127\\.0\\.0\\.1:" + admin.port("admin"))
+                .containsPattern("(?m)^sessions +\\d+ open")
+                .containsPattern("(?m)^bans +0 active")
+                .containsPattern("(?m)^generation +1")
+                .containsPattern("(?m)^reload error +none");
+    }
+
+    @Test
+    void banAddListRemoveRoundTrip() {
+        Run added = agua("ban", "add", "203.0.113.7", "--for", "2h", "--reason", "spamming us", "-c", cliConfig.toString());
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        assertThat(added.out()).startsWith("banned 203.0.113.7").contains("manual").contains("spamming us").contains("1h 59m left");
+
+        Run listed = agua("ban", "list", "-c", cliConfig.toString());
+        assertThat(listed.out().lines()).hasSize(1).first().asString().startsWith("203.0.113.7").contains("spamming us");
+        assertThat(admin.server().guard().bans()).hasSize(1);
+
+        Run removed = agua("ban", "remove", "203.0.113.7", "-c", cliConfig.toString());
+        assertThat(removed.exitCode()).isZero();
+        assertThat(removed.out()).startsWith("lifted 203.0.113.7");
+        assertThat(agua("ban", "list", "-c", cliConfig.toString()).out()).isEqualTo("no active bans" + System.lineSeparator());
+    }
+
+    @Test
+    void banOfANetworkCanBeLiftedByItsCidr() {
+        agua("ban", "add", "198.51.100.0/24", "-c", cliConfig.toString());
+
+        Run removed = agua("ban", "remove", "198.51.100.0/24", "-c", cliConfig.toString());
+
+        assertThat(removed.exitCode()).as(removed.err()).isZero();
+        assertThat(admin.server().guard().bans()).isEmpty();
+    }
+
+    @Test
+    void removingWhatIsNotBannedFailsWithOneLine() {
+        Run run = agua("ban", "remove", "203.0.113.9", "-c", cliConfig.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("agua: no active ban covers 203.0.113.9" + System.lineSeparator());
+    }
+
+    @Test
+    void badAddressOrDurationIsAUsageError() {
+        Run badAddress = agua("ban", "add", "not-an-address", "-c", cliConfig.toString());
+        Run badDuration = agua("ban", "add", "203.0.113.7", "--for", "soon", "-c", cliConfig.toString());
+        Run network = agua("why", "10.0.0.0/8", "-c", cliConfig.toString());
+
+        assertThat(badAddress.exitCode()).isEqualTo(2);
+        assertThat(badDuration.exitCode()).isEqualTo(2);
+        assertThat(badDuration.err()).contains("not a duration");
+        assertThat(network.exitCode()).isEqualTo(2);
+        assertThat(admin.server().guard().bans()).isEmpty();
+    }
+
+    @Test
+    void whyExplainsABannedAndABlockedAddress() {
+        agua("ban", "add", "203.0.113.7", "--reason", "spamming us", "-c", cliConfig.toString());
+
+        Run banned = agua("why", "203.0.113.7", "-c", cliConfig.toString());
+        Run blocked = agua("why", "198.51.100.9", "-c", cliConfig.toString());
+        Run clean = agua("why", "192.0.2.1", "-c", cliConfig.toString());
+
+        assertThat(banned.out()).startsWith("203.0.113.7").contains("refuse: BANNED").contains("spamming us");
+        assertThat(blocked.out()).contains("refuse: BLOCKED").contains("block 198.51.100.0/24");
+        assertThat(clean.exitCode()).isZero();
+        assertThat(clean.out()).contains("admit").contains("max_connections_per_ip");
+    }
+
+    @Test
+    void noServerRunningIsOneClearLineAndExitOne() {
+        int port = admin.port("admin");
+        admin.close();
+        admin = null;
+
+        Run run = agua("status", "-c", cliConfig.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("agua: no server answers on 127.0.0.1:" + port
+                + " (is `agua run` running?)" + System.lineSeparator());
+    }
+
+    @Test
+    void unreadableTokenIsOneClearLineAndExitOne() throws IOException {
+        Files.delete(admin.tokenFile());
+
+        Run run = agua("ban", "list", "-c", cliConfig.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("agua: ").contains("admin.token").doesNotContain("Exception");
+        assertThat(run.err().lines()).hasSize(1);
+    }
+}
