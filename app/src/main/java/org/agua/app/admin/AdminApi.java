@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.agua.app.incidents.IncidentJson;
 import org.agua.app.server.AguaServer;
 import org.agua.config.ConfigProblem;
 import org.agua.config.Durations;
@@ -84,6 +85,10 @@ public final class AdminApi {
                 }
                 only(method, "GET, POST");
                 return ok(201, JsonViews.ban(addBan(request.body()), Instant.now()));
+            case "/api/incidents":
+                only(method, "GET");
+                return ok(200, Map.of("incidents", server.incidents().recent(limit(request.parameter("limit"))).stream()
+                        .map(IncidentJson::write).toList()));
             case "/api/why":
                 only(method, "GET");
                 return ok(200, JsonViews.explanation(server.guard().explain(singleAddress(request.parameter("address")))));
@@ -94,6 +99,19 @@ public final class AdminApi {
                 }
                 throw new Refusal(404, "no such resource: " + path);
         }
+    }
+
+    private static final int DEFAULT_INCIDENTS = 100;
+    private static final int MAX_INCIDENTS = 1_000;
+
+    private static int limit(String text) {
+        if (text == null || text.isEmpty()) {
+            return DEFAULT_INCIDENTS;
+        }
+        if (text.length() > 4 || !text.chars().allMatch(Character::isDigit) || Integer.parseInt(text) < 1) {
+            throw new Refusal(400, "limit must be a number from 1 to " + MAX_INCIDENTS);
+        }
+        return Math.min(Integer.parseInt(text), MAX_INCIDENTS);
     }
 
     private static void only(String method, String allowed) {

@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agua.app.admin.AdminChannels;
+import org.agua.app.incidents.IncidentBook;
 import org.agua.config.ConfigProblem;
 import org.agua.config.Listeners;
 import org.agua.guard.AddressRules;
@@ -35,7 +36,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -83,14 +87,23 @@ public final class AguaServer implements AutoCloseable {
     private final Instant started = Instant.now();
     /** The watcher that applies reloads, for the pending reload error in status and metrics. */
     private volatile ConfigWatcher watcher;
+    private final IncidentBook incidents;
+    /** Disk work of the server's own, off the event loops: the incident file. */
+    private final ScheduledExecutorService background =
+            Executors.newSingleThreadScheduledExecutor(daemonThreads("agua-background"));
+    private final ScheduledFuture<?> incidentWrites;
     /** The admin API, created with the first admin listener (with its token). */
     private AdminChannels admin;
 
-    private AguaServer(Generation first) {
+    private AguaServer(Generation first) throws IOException {
         this.current = new AtomicReference<>(first);
         // Bans are kept under data_dir so that they survive a restart (spec section 6).
         this.guard = new Guard(() -> current.get().guardPolicy(), first.config().dataDir().resolve("bans"));
         this.guard.onBan(ban -> closeSessions(ban::covers));
+        // Every guard event goes into the incident records, registered before any listener binds.
+        this.incidents = IncidentBook.load(first.config().dataDir().resolve(IncidentBook.FILE_NAME), Clock.systemUTC());
+        this.guard.onEvent(incidents);
+        this.incidentWrites = incidents.flushEvery(background, IncidentBook.FLUSH_INTERVAL);
         this.acceptors = transport.newGroup(1, "agua-accept");
         this.workers = transport.newGroup(0, "agua-io");
         this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("agua-blocking"));
@@ -115,6 +128,11 @@ public final class AguaServer implements AutoCloseable {
 
     public Generation generation() {
         return current.get();
+    }
+
+    /** The guard's events grouped into incidents, for {@code /api/incidents} and {@code agua incidents}. */
+    public IncidentBook incidents() {
+        return incidents;
     }
 
     /**
@@ -338,6 +356,13 @@ public final class AguaServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         guard.saveBans();
+        incidentWrites.cancel(false);
+        background.shutdown();
+        try {
+            incidents.flush();
+        } catch (IOException e) {
+            log.atWarn().setMessage("incidents.save_failed").addKeyValue("cause", e.getMessage()).log();
+        }
         synchronized (this) {
             if (admin != null) {
                 admin.close();

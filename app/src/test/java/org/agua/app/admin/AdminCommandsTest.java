@@ -66,10 +66,13 @@ class AdminCommandsTest {
         }
     }
 
-    /** The server runs in this JVM and logs to the same standard output; its lines start with a date. */
+    /**
+     * The server runs in this JVM and logs to the same standard output; its lines start with a
+     * time to the millisecond (incident lines start with a date too, but not with that).
+     */
     private static String withoutServerLog(ByteArrayOutputStream captured) {
         return captured.toString(StandardCharsets.UTF_8).lines()
-                .filter(line -> !line.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:.*"))
+                .filter(line -> !line.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
                 .map(line -> line + System.lineSeparator())
                 .collect(java.util.stream.Collectors.joining());
     }
@@ -147,6 +150,32 @@ class AdminCommandsTest {
         assertThat(blocked.out()).contains("refuse: BLOCKED").contains("block 198.51.100.0/24");
         assertThat(clean.exitCode()).isZero();
         assertThat(clean.out()).contains("admit").contains("max_connections_per_ip");
+    }
+
+    @Test
+    void incidentsShowOneLinePerOffenderWithWhatWasDone() throws IOException {
+        agua("ban", "add", "127.0.0.2", "--for", "1h", "--reason", "guessing passwords", "-c", cliConfig.toString());
+        for (int i = 0; i < 20; i++) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", admin.port("smtp")), 2000);
+                s.setSoTimeout(5000);
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith("554 5.7.1");
+            }
+        }
+
+        Run run = agua("incidents", "-c", cliConfig.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().lines().filter(l -> l.contains("127.0.0.2")).toList())
+                .singleElement().satisfies(line -> assertThat(line).contains("smtp").contains("guessing passwords"));
+    }
+
+    @Test
+    void incidentsWithABadLimitIsAUsageError() {
+        Run run = agua("incidents", "--limit", "0", "-c", cliConfig.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--limit");
     }
 
     @Test
