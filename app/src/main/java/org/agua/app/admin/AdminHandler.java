@@ -71,6 +71,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if ("/metrics".equals(path) && metricsWithoutToken.getAsBoolean()) {
             return true;
         }
+        if (Dashboard.isStatic(path)) {
+            return true; // the page and its assets hold no data; the data routes need the token
+        }
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         return header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 && token.matches(header.substring(BEARER.length()).strip());

@@ -1,0 +1,181 @@
+// Agua dashboard: hand-written, no dependencies. The page holds no data; every call to the API
+// sends the admin token, which is kept in sessionStorage (gone when the tab closes).
+'use strict';
+
+(function () {
+  const KEY = 'agua.admin.token';
+  const REFRESH_MS = 2000;
+  const $ = (id) => document.getElementById(id);
+  let timer = null;
+
+  // A token handed over in the URL fragment (#token=...) is taken once, then cleared from the URL.
+  function tokenFromFragment() {
+    const match = /(?:^#|&)token=([0-9A-Za-z]+)/.exec(location.hash);
+    if (match) {
+      sessionStorage.setItem(KEY, match[1]);
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+  }
+
+  async function api(method, path) {
+    const token = sessionStorage.getItem(KEY);
+    const response = await fetch(path, { method: method, headers: { 'Authorization': 'Bearer ' + token }, cache: 'no-store' });
+    if (response.status === 401) {
+      sessionStorage.removeItem(KEY);
+      showSignin('The token was refused.');
+      throw new Error('unauthorised');
+    }
+    const body = await response.json();
+    if (!response.ok) {
+      throw new Error(body.error || ('HTTP ' + response.status));
+    }
+    return body;
+  }
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function row(cells) {
+    const tr = el('tr');
+    cells.forEach((c) => { const td = el('td'); if (c instanceof Node) td.appendChild(c); else td.textContent = c; tr.appendChild(td); });
+    return tr;
+  }
+
+  function fill(tbody, rows, empty, columns) {
+    tbody.replaceChildren();
+    if (rows.length === 0) {
+      const tr = el('tr'); const td = el('td', empty, 'muted'); td.colSpan = columns; tr.appendChild(td); tbody.appendChild(tr);
+    }
+    rows.forEach((r) => tbody.appendChild(r));
+  }
+
+  function chart(name, admitted, refused) {
+    let figure = document.querySelector('figure[data-listener="' + CSS.escape(name) + '"]');
+    if (!figure) {
+      figure = el('figure', null, 'chart');
+      figure.dataset.listener = name;
+      figure.appendChild(el('figcaption', name));
+      const canvas = document.createElement('canvas');
+      canvas.width = 560; canvas.height = 140;
+      figure.appendChild(canvas);
+      figure.appendChild(el('div', '', 'muted'));
+      $('charts').appendChild(figure);
+    }
+    const canvas = figure.querySelector('canvas');
+    const ctx = canvas.getContext('2d');
+    const w = canvas.width, h = canvas.height, pad = 4;
+    const max = Math.max(1, ...admitted, ...refused);
+    ctx.clearRect(0, 0, w, h);
+    ctx.strokeStyle = '#e3e6ea'; ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
+    const line = (values, colour) => {
+      ctx.beginPath(); ctx.strokeStyle = colour; ctx.lineWidth = 1;
+      values.forEach((v, i) => {
+        const x = pad + (w - 2 * pad) * i / Math.max(1, values.length - 1);
+        const y = h - pad - (h - 2 * pad) * v / max;
+        if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+      });
+      ctx.stroke();
+    };
+    line(admitted, '#2b8a3e');
+    line(refused, '#c92a2a');
+    const sum = (a) => a.reduce((s, v) => s + v, 0);
+    const points = admitted.filter((v) => v > 0).length + refused.filter((v) => v > 0).length;
+    canvas.dataset.points = String(points);
+    figure.dataset.points = String(points);
+    figure.lastChild.textContent = 'last hour: ' + sum(admitted) + ' admitted, ' + sum(refused) + ' refused; peak ' + max + '/s';
+  }
+
+  async function lift(network) {
+    try {
+      await api('DELETE', '/api/bans/' + encodeURIComponent(network));
+    } catch (e) {
+      alert('Could not lift the ban on ' + network + ': ' + e.message);
+    }
+    refresh();
+  }
+
+  function duration(seconds) {
+    if (seconds >= 3600) return Math.floor(seconds / 3600) + 'h ' + Math.floor((seconds % 3600) / 60) + 'm';
+    if (seconds >= 60) return Math.floor(seconds / 60) + 'm ' + (seconds % 60) + 's';
+    return seconds + 's';
+  }
+
+  async function refresh() {
+    try {
+      const [status, series, offenders, bans, incidents] = await Promise.all([
+        api('GET', '/api/status'), api('GET', '/api/series?seconds=3600'), api('GET', '/api/offenders?limit=10'),
+        api('GET', '/api/bans'), api('GET', '/api/incidents?limit=15')]);
+      $('summary').textContent = 'version ' + status.version + ', up ' + duration(status.uptime_s) + ', '
+        + status.sessions.open + ' open sessions, ' + status.bans_active + ' active bans';
+      $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+      Object.entries(series.listeners).forEach(([name, s]) => chart(name, s.admitted, s.refused));
+
+      fill($('offenders').tBodies[0], offenders.offenders.map((o) => {
+        const ban = o.banned ? el('span', 'banned (' + o.ban.network + ', ' + duration(o.ban.remaining_s) + ' left)', 'banned') : 'not banned';
+        const tr = row([o.offender, o.events, Object.entries(o.counts).map(([k, v]) => k + ' ' + v).join(', '), ban]);
+        tr.dataset.offender = o.offender;
+        return tr;
+      }), 'no open incidents', 4);
+
+      fill($('bans').tBodies[0], bans.bans.map((b) => {
+        const button = el('button', 'Lift');
+        button.type = 'button';
+        button.addEventListener('click', () => { if (confirm('Lift the ban on ' + b.network + '?')) lift(b.network); });
+        const tr = row([b.network, b.cause + (b.reason ? ': ' + b.reason : ''), duration(b.remaining_s), button]);
+        tr.dataset.network = b.network;
+        return tr;
+      }), 'no active bans', 4);
+
+      const list = $('incidents');
+      list.replaceChildren();
+      incidents.incidents.forEach((i) => list.appendChild(el('li', i.line)));
+      if (incidents.incidents.length === 0) list.appendChild(el('li', 'none', 'muted'));
+
+      // Shown only if the server ever reports it; no number is made up here.
+      if (typeof status.messages_per_minute === 'number') {
+        $('messages').textContent = status.messages_per_minute + ' messages per minute';
+        $('messages').className = '';
+      }
+      const reload = $('reload');
+      reload.replaceChildren(el('span', 'Configuration generation ' + status.config_generation + ': '));
+      if (status.reload_error) {
+        reload.appendChild(el('span', 'last reload refused: ' + status.reload_error.join('; '), 'error'));
+      } else {
+        reload.appendChild(el('span', 'last reload applied (or none yet)'));
+      }
+    } catch (e) {
+      $('updated').textContent = 'update failed: ' + e.message;
+    }
+  }
+
+  function showSignin(message) {
+    if (timer) { clearInterval(timer); timer = null; }
+    $('board').hidden = true;
+    $('signin').hidden = false;
+    $('signin-error').textContent = message || '';
+    $('summary').textContent = 'not signed in';
+  }
+
+  function showBoard() {
+    $('signin').hidden = true;
+    $('board').hidden = false;
+    refresh();
+    if (!timer) timer = setInterval(refresh, REFRESH_MS);
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    tokenFromFragment();
+    $('signin').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const token = $('token').value.trim();
+      $('token').value = '';
+      if (token) { sessionStorage.setItem(KEY, token); showBoard(); }
+    });
+    $('signout').addEventListener('click', () => { sessionStorage.removeItem(KEY); showSignin(''); });
+    if (sessionStorage.getItem(KEY)) showBoard(); else showSignin('');
+  });
+}());
