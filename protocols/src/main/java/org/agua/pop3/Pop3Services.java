@@ -1,5 +1,6 @@
 package org.agua.pop3;
 
+import org.agua.protocol.SessionEvents;
 import org.agua.storage.Maildrops;
 
 import java.util.Objects;
@@ -12,10 +13,17 @@ import java.util.concurrent.Executor;
  * @param maildrops where the users' mail is read from, and locked
  * @param blocking  runs the work that must not run on an event loop: disk reads and deletes,
  *                  password checks
+ * @param events    told of sessions, commands, failed logins and retrieved messages (metrics)
  */
-public record Pop3Services(Maildrops maildrops, Executor blocking) {
+public record Pop3Services(Maildrops maildrops, Executor blocking, SessionEvents events) {
     public Pop3Services {
         Objects.requireNonNull(maildrops, "maildrops");
         Objects.requireNonNull(blocking, "blocking");
+        Objects.requireNonNull(events, "events");
+    }
+
+    /** Services whose sessions are watched by nobody. */
+    public Pop3Services(Maildrops maildrops, Executor blocking) {
+        this(maildrops, blocking, SessionEvents.NONE);
     }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.agua.guard.GuardedConnection;
 import org.agua.guard.LoginPenalty;
+import org.agua.protocol.SessionEvents;
 import org.agua.pop3.command.Pop3Commands;
 import org.agua.protocol.line.Inbound;
 import org.agua.storage.Mailbox;
@@ -65,6 +66,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     private final String id;
     /** The greeting's APOP challenge (RFC 1939 section 7), unique to this session. */
     private final String timestamp;
+    private final SessionEvents events;
 
     private ChannelHandlerContext ctx;
     private Pop3Decoder decoder;
@@ -88,6 +90,11 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     private boolean active;
     private int idleChecks;
     private ScheduledFuture<?> idleCheck;
+    /** The command whose reply is still to be written, for its latency; null when none is. */
+    private String timedVerb;
+    private long timedSince;
+    /** {@link SessionEvents#sessionOpened} was called, so sessionClosed must be. */
+    private boolean opened;
 
     public Pop3Session(Pop3Service service, Supplier<Pop3Settings> settings, Pop3Services services,
                        GuardedConnection connection) {
@@ -100,6 +107,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         this.id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36).toUpperCase(Locale.ROOT);
         this.timestamp = "<" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "."
                 + System.currentTimeMillis() + "@" + this.settings.hostname() + ">";
+        this.events = services.events();
     }
 
     // ---- Netty events ------------------------------------------------------------------------
@@ -112,6 +120,8 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        opened = true;
+        events.sessionOpened(service.listenerName());
         scheduleIdleCheck(connection.idleTimeout());
         if (service.implicitTls()) {
             return; // greet once the TLS handshake has completed
@@ -205,6 +215,10 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
             maildrop.maildrop().close();
             maildrop = null;
         }
+        if (opened) {
+            opened = false;
+            events.sessionClosed(service.listenerName());
+        }
         ctx.fireChannelInactive();
     }
 
@@ -261,6 +275,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     private void onLine(String line) {
+        long arrived = System.nanoTime();
         settings = settingsSource.get();
         if (state == Pop3State.AUTHENTICATING) {
             sasl.respond(line);
@@ -274,6 +289,8 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1);
         Pop3Command command = commands.get(verb);
+        timedVerb = verb;
+        timedSince = arrived;
         if (command == null) {
             respond(Reply.err("Unknown command."));
         } else if (!command.allowedIn().contains(state)) {
@@ -296,6 +313,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     /** Writes a reply (unless it is {@link Reply#LATER}), counting errors against the session's limit. */
     public void respond(Reply reply) {
         if (reply == Reply.NONE) {
+            commandAnswered(); // what there was to say has been said (a message streamed, a farewell)
             return;
         }
         if (reply == Reply.LATER) {
@@ -330,12 +348,22 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     private void write(Reply reply) {
+        commandAnswered();
         ctx.write(reply.encode(ctx.alloc()));
+    }
+
+    /** A reply is being written: the command waiting for one, if any, has its latency counted. */
+    private void commandAnswered() {
+        if (timedVerb != null) {
+            events.commandHandled(service.listenerName(), timedVerb, System.nanoTime() - timedSince);
+            timedVerb = null;
+        }
     }
 
     /** Sends a last reply and closes the connection; returns {@link Reply#NONE}. */
     public Reply closeWith(Reply reply) {
         state = Pop3State.CLOSING;
+        commandAnswered();
         if (!ctx.channel().isWritable()) {
             // The client is not reading: the reply would never get out, and the close with it.
             ctx.close();
@@ -443,6 +471,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
             return;
         }
         failedLogins++;
+        events.loginFailed(service.listenerName());
         LoginPenalty penalty = connection.loginFailed(name, secret);
         log.info("pop3.login.failed id={} client={} failures={} delay={}", id, clientAddress(), failedLogins,
                 penalty.delay());
@@ -508,6 +537,17 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
      * whole reply has gone out.
      */
     public Reply send(MaildropMessage message, DotStuffer content, String statusText) {
+        return send(message, content, statusText, false);
+    }
+
+    /**
+     * As {@link #send(MaildropMessage, DotStuffer, String)}; {@code whole} says that the client
+     * retrieves the message (RETR), which is counted, rather than peeking at it (TOP).
+     */
+    public Reply send(MaildropMessage message, DotStuffer content, String statusText, boolean whole) {
+        if (whole) {
+            events.messageRetrieved(service.listenerName(), message.size());
+        }
         MessageStream stream = new MessageStream(this, ctx, services.blocking(), maildrop.maildrop(), message,
                 content, Reply.ok(statusText));
         streaming = true;

@@ -1,5 +1,6 @@
 package org.agua.smtp;
 
+import org.agua.protocol.SessionEvents;
 import org.agua.storage.MailStore;
 
 import java.util.Objects;
@@ -11,10 +12,17 @@ import java.util.concurrent.Executor;
  *
  * @param store    where accepted mail goes
  * @param blocking runs the work that must not run on an event loop: disk writes, password checks
+ * @param events   told of sessions, commands, failed logins and accepted messages (metrics)
  */
-public record SmtpServices(MailStore store, Executor blocking) {
+public record SmtpServices(MailStore store, Executor blocking, SessionEvents events) {
     public SmtpServices {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(blocking, "blocking");
+        Objects.requireNonNull(events, "events");
+    }
+
+    /** Services whose sessions are watched by nobody. */
+    public SmtpServices(MailStore store, Executor blocking) {
+        this(store, blocking, SessionEvents.NONE);
     }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.agua.guard.GuardedConnection;
+import org.agua.protocol.SessionEvents;
 import org.agua.protocol.line.Inbound;
 import org.agua.smtp.command.SmtpCommands;
 import org.agua.storage.Mailbox;
@@ -50,6 +51,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private final GuardedConnection connection;
     private final Map<String, SmtpCommand> commands;
     private final String id;
+    private final SessionEvents events;
 
     private ChannelHandlerContext ctx;
     private SmtpDecoder decoder;
@@ -78,6 +80,11 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private long idleCheckPeriodNanos;
     private int contentChecks;
     private long contentBytesAtFirstCheck;
+    /** The command whose reply is still to be written, for its latency; null when none is. */
+    private String timedVerb;
+    private long timedSince;
+    /** {@link SessionEvents#sessionOpened} was called, so sessionClosed must be. */
+    private boolean opened;
 
     /** Octets per second that message content must average (Postfix's smtpd_min_data_rate default). */
     static final int MIN_CONTENT_RATE = 500;
@@ -99,6 +106,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.commands = SmtpCommands.table();
         this.id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36).toUpperCase(Locale.ROOT);
         this.settings = settings.get();
+        this.events = services.events();
     }
 
     // ---- Netty events ------------------------------------------------------------------------
@@ -111,6 +119,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        opened = true;
+        events.sessionOpened(service.listenerName());
         scheduleIdleCheck();
         if (service.implicitTls()) {
             return; // greet once the TLS handshake has completed
@@ -177,6 +187,10 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (receiver != null) {
             receiver.abort();
+        }
+        if (opened) {
+            opened = false;
+            events.sessionClosed(service.listenerName());
         }
         ctx.fireChannelInactive();
     }
@@ -280,6 +294,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void onLine(String line) {
+        long arrived = System.nanoTime();
         settings = settingsSource.get();
         if (state == SmtpState.AUTHENTICATING) {
             sasl.respond(line);
@@ -293,6 +308,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1);
         SmtpCommand command = commands.get(verb);
+        timedVerb = verb;
+        timedSince = arrived;
         if (command == null) {
             respond(Reply.of(500, "5.5.1", "Command unrecognized"));
         } else if (!command.allowedIn().contains(state)) {
@@ -354,13 +371,23 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void write(Reply reply) {
+        commandAnswered();
         ctx.write(reply.encode(ctx.alloc()));
+    }
+
+    /** A reply is being written: the command waiting for one, if any, has its latency counted. */
+    private void commandAnswered() {
+        if (timedVerb != null) {
+            events.commandHandled(service.listenerName(), timedVerb, System.nanoTime() - timedSince);
+            timedVerb = null;
+        }
     }
 
     /** Sends a last reply and closes the connection; nothing more is read. */
     public Reply closeWith(Reply reply) {
         state = SmtpState.CLOSING;
         decoder.pause();
+        commandAnswered();
         ctx.writeAndFlush(reply.encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
         return Reply.LATER;
     }
@@ -460,7 +487,10 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (error == null) {
                 log.debug("smtp.delivered id={} client={} size={} recipients={}", id, clientAddress(),
                         stored.size(), stored.files().size());
-                respondLater(() -> Reply.of(250, "2.0.0", "Ok: queued as " + stored.uniqueName()));
+                respondLater(() -> {
+                    events.messageAccepted(service.listenerName(), stored.size());
+                    return Reply.of(250, "2.0.0", "Ok: queued as " + stored.uniqueName());
+                });
             } else {
                 log.warn("smtp.store.failed id={} cause={}", id, MessageReceiver.rootCause(error).toString());
                 respondLater(() -> Reply.of(451, "4.3.0", "Local error in processing, please try again later"));

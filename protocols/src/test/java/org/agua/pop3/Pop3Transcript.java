@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.agua.guard.Admission;
 import org.agua.guard.Guard;
+import org.agua.protocol.SessionEvents;
 import org.agua.storage.Maildrops;
 
 import java.net.InetAddress;
@@ -48,12 +49,21 @@ final class Pop3Transcript implements AutoCloseable {
 
     /** As {@link #open(TestServer)}, with the sessions reading mail through {@code maildrops}. */
     static Pop3Transcript open(TestServer server, Maildrops maildrops) {
+        return open(server, maildrops, SessionEvents.NONE);
+    }
+
+    /** As {@link #open(TestServer)}, with the session's events told to {@code events}. */
+    static Pop3Transcript open(TestServer server, SessionEvents events) {
+        return open(server, server.store(), events);
+    }
+
+    private static Pop3Transcript open(TestServer server, Maildrops maildrops, SessionEvents events) {
         Guard guard = new Guard(server::policy);
         Admission admission = guard.admit(InetAddress.getLoopbackAddress(), server.service().listenerName());
         assertThat(admission).isInstanceOf(Admission.Admitted.class);
         QueuedExecutor blocking = new QueuedExecutor();
         Pop3Channels channels = new Pop3Channels(server.service(), server::settings,
-                new Pop3Services(maildrops, blocking));
+                new Pop3Services(maildrops, blocking, events));
         // Registered only after the pipeline is built, so the session sees channelActive and greets.
         EmbeddedChannel channel = new EmbeddedChannel(false, false);
         channels.initSession(channel, ((Admission.Admitted) admission).connection());

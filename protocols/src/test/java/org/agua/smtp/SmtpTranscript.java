@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.agua.guard.Admission;
 import org.agua.guard.Guard;
+import org.agua.protocol.SessionEvents;
 import org.agua.storage.maildir.MaildirStore;
 
 import java.net.InetAddress;
@@ -44,11 +45,17 @@ final class SmtpTranscript implements AutoCloseable {
 
     /** Connects a client from the loopback address to a session of {@code server}. */
     static SmtpTranscript open(TestServer server) {
+        return open(server, SessionEvents.NONE);
+    }
+
+    /** As {@link #open(TestServer)}, with the session's events told to {@code events}. */
+    static SmtpTranscript open(TestServer server, SessionEvents events) {
         Guard guard = new Guard(server::policy);
         Admission admission = guard.admit(InetAddress.getLoopbackAddress(), server.service().listenerName());
         assertThat(admission).isInstanceOf(Admission.Admitted.class);
         QueuedExecutor blocking = new QueuedExecutor();
-        SmtpServices services = new SmtpServices(new MaildirStore(server.mailRoot(), TestServer.HOSTNAME), blocking);
+        SmtpServices services = new SmtpServices(new MaildirStore(server.mailRoot(), TestServer.HOSTNAME), blocking,
+                events);
         SmtpChannels channels = new SmtpChannels(server.service(), server::settings, services);
         // Registered only after the pipeline is built, so the session sees channelActive and greets.
         EmbeddedChannel channel = new EmbeddedChannel(false, false);

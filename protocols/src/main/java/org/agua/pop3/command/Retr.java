@@ -27,6 +27,6 @@ final class Retr implements Pop3Command {
         if (message == null) {
             return MessageNumber.NO_SUCH_MESSAGE;
         }
-        return session.send(message, DotStuffer.whole(), message.size() + " octets");
+        return session.send(message, DotStuffer.whole(), message.size() + " octets", true);
     }
 }

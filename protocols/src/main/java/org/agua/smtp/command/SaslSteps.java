@@ -83,6 +83,7 @@ abstract class SaslSteps implements SaslExchange {
             }
             // The guard counts the failure, and says how long to make the client wait for the answer.
             LoginPenalty penalty = session.guard().loginFailed(username, password);
+            session.services().events().loginFailed(session.service().listenerName());
             Reply failed = Reply.of(535, "5.7.8", "Authentication credentials invalid");
             session.respondLater(() -> penalty.banned() ? session.closeWith(failed) : failed, penalty.delay());
         });
