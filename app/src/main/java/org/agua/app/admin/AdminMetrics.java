@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.agua.app.server.AguaServer;
 import org.agua.guard.Guard;
@@ -19,17 +18,18 @@ import java.util.Locale;
 /**
  * The numbers {@code /metrics} serves, in Prometheus text through Micrometer. The guard's and the
  * server's counters are read when scraped (function counters and gauges), so nothing is counted
- * twice and the hot paths pay nothing for metrics. One registry per server, never a static one, so
- * two servers in one JVM (tests) do not mix their numbers.
- *
- * <p>Per-protocol instruments (sessions, messages, command latency) register on {@link #registry()}.
+ * twice and the hot paths pay nothing for metrics. One registry per server ({@link ProtocolMetrics},
+ * created with the server), never a static one, so two servers in one JVM (tests) do not mix their
+ * numbers. The protocols' own meters (sessions, messages, command latency) are registered there.
  */
 public final class AdminMetrics implements AutoCloseable {
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
+    /** Adds the guard's, the configuration's and the JVM's meters to the server's registry. */
     public AdminMetrics(AguaServer server) {
+        this.registry = server.metrics().registry();
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -65,7 +65,6 @@ public final class AdminMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        gc.close();
-        registry.close();
+        gc.close(); // the registry is the server's, closed with it
     }
 }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "status", description = "Ask the running server for uptime, listeners, open sessions, bans, configuration generation and the pending reload error.")
+@Command(name = "status", description = "Ask the running server for uptime, listeners, open sessions, message counts, bans, configuration generation and the pending reload error.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -27,6 +27,11 @@ final class StatusCommand implements Callable<Integer> {
         line("listeners", String.join(", ", listeners));
         line("sessions", status.get("sessions").get("open").asInt() + " open"
                 + (perListener.isEmpty() ? "" : " (" + String.join(", ", perListener) + ")"));
+        JsonNode messages = status.get("messages");
+        if (messages != null) {
+            line("messages", messages.get("received").asLong() + " received, "
+                    + messages.get("delivered").asLong() + " delivered");
+        }
         line("bans", status.get("bans_active").asInt() + " active");
         line("generation", status.get("config_generation").asText());
         JsonNode reload = status.get("reload_error");

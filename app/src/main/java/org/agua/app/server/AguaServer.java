@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agua.app.admin.AdminChannels;
+import org.agua.app.admin.ProtocolMetrics;
 import org.agua.app.incidents.IncidentBook;
 import org.agua.config.ConfigProblem;
 import org.agua.config.Listeners;
@@ -84,6 +85,8 @@ public final class AguaServer implements AutoCloseable {
     private final List<String> notServed = new ArrayList<>();
     private final SmtpServices smtpServices;
     private final Pop3Services pop3Services;
+    /** The metrics registry and the protocols' meters, whether or not an admin listener serves them. */
+    private final ProtocolMetrics metrics;
     private final Instant started = Instant.now();
     /** The watcher that applies reloads, for the pending reload error in status and metrics. */
     private volatile ConfigWatcher watcher;
@@ -92,8 +95,6 @@ public final class AguaServer implements AutoCloseable {
     private final ScheduledExecutorService background =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("agua-background"));
     private final ScheduledFuture<?> incidentWrites;
-    /** Connections admitted and refused per second per listener, for the dashboard. */
-    private final TrafficSeries traffic = new TrafficSeries(Clock.systemUTC());
     /** The admin API, created with the first admin listener (with its token). */
     private AdminChannels admin;
 
@@ -102,6 +103,7 @@ public final class AguaServer implements AutoCloseable {
         // Bans are kept under data_dir so that they survive a restart (spec section 6).
         this.guard = new Guard(() -> current.get().guardPolicy(), first.config().dataDir().resolve("bans"));
         this.guard.onBan(ban -> closeSessions(ban::covers));
+        this.metrics = new ProtocolMetrics(guard);
         // Every guard event goes into the incident records, registered before any listener binds.
         this.incidents = IncidentBook.load(first.config().dataDir().resolve(IncidentBook.FILE_NAME), Clock.systemUTC());
         this.guard.onEvent(incidents);
@@ -111,8 +113,8 @@ public final class AguaServer implements AutoCloseable {
         this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("agua-blocking"));
         // One store: SMTP delivers into it, POP3 reads from it (its mailbox locks live in it).
         MaildirStore store = new MaildirStore(first.config().dataDir().resolve("mail"), first.config().hostname());
-        this.smtpServices = new SmtpServices(store, blocking);
-        this.pop3Services = new Pop3Services(store, blocking);
+        this.smtpServices = new SmtpServices(store, blocking, metrics);
+        this.pop3Services = new Pop3Services(store, blocking, metrics);
     }
 
     /** Starts the server and binds every configured listener; on any failure nothing stays bound. */
@@ -126,6 +128,10 @@ public final class AguaServer implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    public ProtocolMetrics metrics() {
+        return metrics;
     }
 
     public Generation generation() {
@@ -218,11 +224,6 @@ public final class AguaServer implements AutoCloseable {
         return out;
     }
 
-    /** Connections admitted and refused per second per listener over the last hour. */
-    public TrafficSeries traffic() {
-        return traffic;
-    }
-
     public String transportName() {
         return transport.name();
     }
@@ -238,7 +239,6 @@ public final class AguaServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("guard.maintenance.failed", e);
             }
-            traffic.roll();
         }, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -315,7 +315,6 @@ public final class AguaServer implements AutoCloseable {
     }
 
     private void bind(Listeners.Listener listener, GuardedInitializer initializer) throws IOException {
-        traffic.track(listener.name());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannel())
@@ -326,9 +325,8 @@ public final class AguaServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         channels.add(ch); // so that a shutdown or a ban can reach every open session
+                        metrics.connectionAccepted(listener.name());
                         ch.pipeline().addLast(initializer);
-                        // The guard's initializer ran just now: a refused channel has no connection.
-                        traffic.count(listener.name(), ch.attr(GuardedInitializer.CONNECTION).get() != null);
                     }
                 });
         InetSocketAddress address = listener.address().toSocketAddress();
@@ -379,6 +377,7 @@ public final class AguaServer implements AutoCloseable {
                 admin.close();
             }
         }
+        metrics.close();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

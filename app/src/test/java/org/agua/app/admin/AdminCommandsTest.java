@@ -86,6 +86,7 @@ class AdminCommandsTest {
                 .containsPattern("(?m)^uptime +\\d+s")
                 .containsPattern("(?m)^listeners +smtp 127\\.0\\.0\\.1:\\d+, admin 127\\.0\\.0\\.1:" + admin.port("admin"))
                 .containsPattern("(?m)^sessions +\\d+ open")
+                .containsPattern("(?m)^messages +0 received, 0 delivered")
                 .containsPattern("(?m)^bans +0 active")
                 .containsPattern("(?m)^generation +1")
                 .containsPattern("(?m)^reload error +none");
