@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.agua.app.incidents.Incident;
 import org.agua.app.incidents.IncidentJson;
 import org.agua.app.server.AguaServer;
+import org.agua.app.server.TrafficSeries;
 import org.agua.config.ConfigProblem;
 import org.agua.config.Durations;
 import org.agua.guard.Ban;
@@ -15,6 +17,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,10 +92,24 @@ public final class AdminApi {
                 only(method, "GET");
                 return ok(200, Map.of("incidents", server.incidents().recent(limit(request.parameter("limit"))).stream()
                         .map(IncidentJson::write).toList()));
+            case "/api/series":
+                only(method, "GET");
+                return ok(200, series(seconds(request.parameter("seconds"))));
+            case "/api/offenders":
+                only(method, "GET");
+                return ok(200, Map.of("offenders", offenders(limit(request.parameter("limit")))));
             case "/api/why":
                 only(method, "GET");
                 return ok(200, JsonViews.explanation(server.guard().explain(singleAddress(request.parameter("address")))));
             default:
+                if (Dashboard.isStatic(path)) {
+                    only(method, "GET");
+                    AdminResponse file = Dashboard.get(path);
+                    if (file == null) {
+                        throw new Refusal(404, "no such resource: " + path);
+                    }
+                    return file;
+                }
                 if (path.startsWith(BANS + "/") && path.length() > BANS.length() + 1) {
                     only(method, "DELETE");
                     return liftBan(path.substring(BANS.length() + 1));
@@ -112,6 +129,64 @@ public final class AdminApi {
             throw new Refusal(400, "limit must be a number from 1 to " + MAX_INCIDENTS);
         }
         return Math.min(Integer.parseInt(text), MAX_INCIDENTS);
+    }
+
+    private static int seconds(String text) {
+        if (text == null || text.isEmpty()) {
+            return TrafficSeries.SECONDS;
+        }
+        if (text.length() > 4 || !text.chars().allMatch(Character::isDigit) || Integer.parseInt(text) < 1
+                || Integer.parseInt(text) > TrafficSeries.SECONDS) {
+            throw new Refusal(400, "seconds must be a number from 1 to " + TrafficSeries.SECONDS);
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** Admitted and refused connections per second per listener, oldest second first. */
+    private Map<String, Object> series(int seconds) {
+        TrafficSeries.Snapshot snapshot = server.traffic().snapshot(seconds);
+        Map<String, Object> listeners = new LinkedHashMap<>();
+        snapshot.admitted().forEach((name, admitted) -> listeners.put(name,
+                Map.of("admitted", admitted, "refused", snapshot.refused().get(name))));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("end_epoch_s", snapshot.end());
+        out.put("step_s", 1);
+        out.put("seconds", snapshot.seconds());
+        out.put("listeners", listeners);
+        return out;
+    }
+
+    /** Open incidents with the most events first, each with the active ban that covers it, if any. */
+    private List<Map<String, Object>> offenders(int limit) {
+        Instant now = Instant.now();
+        List<Ban> bans = server.guard().bans();
+        return server.incidents().recent(MAX_INCIDENTS).stream()
+                .filter(Incident::open)
+                .sorted(Comparator.comparingLong(Incident::events).reversed())
+                .limit(limit)
+                .map(incident -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("offender", incident.offender());
+                    out.put("events", incident.events());
+                    out.put("counts", incident.counts());
+                    out.put("protocols", incident.protocols());
+                    out.put("last_seen", incident.end().toString());
+                    Ban ban = coveringBan(incident.offender(), bans);
+                    out.put("banned", ban != null);
+                    out.put("ban", ban == null ? null : JsonViews.ban(ban, now));
+                    return out;
+                })
+                .toList();
+    }
+
+    private static Ban coveringBan(String offender, List<Ban> bans) {
+        Cidr network;
+        try {
+            network = Cidr.parse(offender);
+        } catch (IllegalArgumentException e) {
+            return null; // "many offenders"
+        }
+        return bans.stream().filter(b -> b.network().contains(network)).findFirst().orElse(null);
     }
 
     private static void only(String method, String allowed) {

@@ -95,6 +95,8 @@ public final class AguaServer implements AutoCloseable {
     private final ScheduledExecutorService background =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("agua-background"));
     private final ScheduledFuture<?> incidentWrites;
+    /** Connections admitted and refused per second per listener, for the dashboard. */
+    private final TrafficSeries traffic = new TrafficSeries(Clock.systemUTC());
     /** The admin API, created with the first admin listener (with its token). */
     private AdminChannels admin;
 
@@ -224,6 +226,11 @@ public final class AguaServer implements AutoCloseable {
         return out;
     }
 
+    /** Connections admitted and refused per second per listener over the last hour. */
+    public TrafficSeries traffic() {
+        return traffic;
+    }
+
     public String transportName() {
         return transport.name();
     }
@@ -239,6 +246,7 @@ public final class AguaServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("guard.maintenance.failed", e);
             }
+            traffic.roll();
         }, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -315,6 +323,7 @@ public final class AguaServer implements AutoCloseable {
     }
 
     private void bind(Listeners.Listener listener, GuardedInitializer initializer) throws IOException {
+        traffic.track(listener.name());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannel())
@@ -327,6 +336,8 @@ public final class AguaServer implements AutoCloseable {
                         channels.add(ch); // so that a shutdown or a ban can reach every open session
                         metrics.connectionAccepted(listener.name());
                         ch.pipeline().addLast(initializer);
+                        // The guard's initializer ran just now: a refused channel has no connection.
+                        traffic.count(listener.name(), ch.attr(GuardedInitializer.CONNECTION).get() != null);
                     }
                 });
         InetSocketAddress address = listener.address().toSocketAddress();
