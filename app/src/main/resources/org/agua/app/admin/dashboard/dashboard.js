@@ -7,6 +7,7 @@
   const REFRESH_MS = 2000;
   const $ = (id) => document.getElementById(id);
   let timer = null;
+  const messageSamples = [];
 
   // A token handed over in the URL fragment (#token=...) is taken once, then cleared from the URL.
   function tokenFromFragment() {
@@ -135,9 +136,18 @@
       incidents.incidents.forEach((i) => list.appendChild(el('li', i.line)));
       if (incidents.incidents.length === 0) list.appendChild(el('li', 'none', 'muted'));
 
-      // Shown only if the server ever reports it; no number is made up here.
-      if (typeof status.messages_per_minute === 'number') {
-        $('messages').textContent = status.messages_per_minute + ' messages per minute';
+      // The rate comes from the server's own counter, sampled at each refresh over the last minute.
+      if (status.messages && typeof status.messages.received === 'number') {
+        const now = Date.now();
+        messageSamples.push({ t: now, received: status.messages.received });
+        while (messageSamples.length > 1 && now - messageSamples[0].t > 60000) messageSamples.shift();
+        const first = messageSamples[0];
+        const seconds = (now - first.t) / 1000;
+        const text = seconds >= 10
+          ? Math.round((status.messages.received - first.received) * 60 / seconds) + ' messages per minute (last ' + Math.round(seconds) + ' s)'
+          : 'measuring…';
+        $('messages').textContent = text + '; ' + status.messages.received + ' received, '
+          + status.messages.delivered + ' delivered since start';
         $('messages').className = '';
       }
       const reload = $('reload');
