@@ -1,5 +1,6 @@
 package org.agua.pop3;
 
+import org.agua.protocol.TestTls;
 import javax.net.ssl.SSLSocket;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package org.agua.pop3;
 
+import org.agua.protocol.TestTls;
 import io.netty.handler.ssl.SslContext;
 import org.agua.guard.AddressRules;
 import org.agua.guard.GuardPolicy;

@@ -1,5 +1,6 @@
 package org.agua.smtp;
 
+import org.agua.protocol.TestTls;
 import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -7,8 +7,6 @@ import org.agua.pop3.Pop3State;
 import org.agua.pop3.Reply;
 import org.agua.storage.MaildropMessage;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /** LIST [msg]: message sizes in octets, exactly as RETR will send them before dot-stuffing. */
@@ -22,21 +20,6 @@ final class ListCommand implements Pop3Command {
     @Override
     public Reply handle(Pop3Session session, String argument) {
         OpenMaildrop maildrop = session.maildrop();
-        if (!argument.isBlank()) {
-            int number = MessageNumber.parse(argument.strip());
-            if (number < 0) {
-                return MessageNumber.INVALID;
-            }
-            MaildropMessage message = maildrop.message(number);
-            return message == null ? MessageNumber.NO_SUCH_MESSAGE : Reply.ok(number + " " + message.size());
-        }
-        List<String> lines = new ArrayList<>(maildrop.count());
-        for (int n = 1; n <= maildrop.highestNumber(); n++) {
-            MaildropMessage message = maildrop.message(n);
-            if (message != null) {
-                lines.add(n + " " + message.size());
-            }
-        }
-        return Reply.ok(maildrop.count() + " messages (" + maildrop.octets() + " octets)", lines);
+        return MessageListing.reply(maildrop, argument, MaildropMessage::size, maildrop.count() + " messages (" + maildrop.octets() + " octets)");
     }
 }

@@ -1,4 +1,4 @@
-package org.agua.smtp;
+package org.agua.protocol;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -12,7 +12,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 
 /** A self-signed server certificate for the tests, and a client that trusts it (and anything else). */
-final class TestTls {
+public final class TestTls {
 
     private static SslContext server;
 
@@ -20,10 +20,10 @@ final class TestTls {
     }
 
     /** Made once: generating a key pair takes a noticeable moment. */
-    static synchronized SslContext serverContext() {
+    public static synchronized SslContext serverContext() {
         if (server == null) {
             try {
-                SelfSignedCertificate cert = new SelfSignedCertificate(TestServer.HOSTNAME);
+                SelfSignedCertificate cert = new SelfSignedCertificate("mail.example.test");
                 server = SslContextBuilder.forServer(cert.certificate(), cert.privateKey()).build();
             } catch (CertificateException | javax.net.ssl.SSLException e) {
                 throw new IllegalStateException(e);
@@ -32,7 +32,7 @@ final class TestTls {
         return server;
     }
 
-    static SSLSocketFactory trustingClient() {
+    public static SSLSocketFactory trustingClient() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), new SecureRandom());
