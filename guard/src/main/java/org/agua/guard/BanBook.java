@@ -81,6 +81,14 @@ final class BanBook {
     }
 
     /**
+     * As {@link #find(byte[], Instant)}, at {@code nowMillis}; with no active ban (the usual case
+     * at connect) it answers without building an {@link Instant}.
+     */
+    Ban find(byte[] address, long nowMillis) {
+        return active.isEmpty() ? null : find(address, Instant.ofEpochMilli(nowMillis));
+    }
+
+    /**
      * Bans {@code network} automatically, for a time that grows with its offences, and bans its
      * neighbourhood too when that makes {@value #NEIGHBOURHOOD_BANS}. Returns the bans imposed:
      * none when the network is already covered by a ban, or when the book is full (then the

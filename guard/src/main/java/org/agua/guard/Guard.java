@@ -215,7 +215,7 @@ public final class Guard {
                 return ACCESS_DENIED;
             }
         }
-        if (bans.find(address, Instant.ofEpochMilli(now)) != null) {
+        if (bans.find(address, now) != null) {
             refuse(key, client, service, BANNED, enforce, now);
             if (enforce) {
                 return BANNED;
@@ -557,7 +557,7 @@ public final class Guard {
             // A fresh start once the ban ends: the window will have passed by then anyway.
             loginFailures.remove(key);
         }
-        boolean banned = enforce && bans.find(address, Instant.ofEpochMilli(now)) != null;
+        boolean banned = enforce && bans.find(address, now) != null;
         return new LoginPenalty(delay, counted, repeated, banned);
     }
 
@@ -584,7 +584,7 @@ public final class Guard {
             emitAbout(GuardEvent.Kind.ERROR_LIMIT, slot.client(), slot.service(), "", current.observing(), now);
         }
         limitHit(slot.key(), address, slot.client(), slot.service(), current, now);
-        return !current.observing() && bans.find(address, Instant.ofEpochMilli(now)) != null;
+        return !current.observing() && bans.find(address, now) != null;
     }
 
     void released(CountKey key) {

@@ -2,7 +2,8 @@ package org.agua.guard;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /** An admitted connection holding one place in the counters until it is released; it reports to its guard. */
 final class Slot implements GuardedConnection {
@@ -12,7 +13,18 @@ final class Slot implements GuardedConnection {
     private final GuardPolicy policy;
     private final CountKey key;
     private final Guard guard;
-    private final AtomicBoolean released = new AtomicBoolean();
+    // A field and a VarHandle rather than an AtomicBoolean: one object less per admitted connection.
+    private static final VarHandle RELEASED;
+
+    static {
+        try {
+            RELEASED = MethodHandles.lookup().findVarHandle(Slot.class, "released", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile boolean released;
 
     Slot(InetAddress client, String service, GuardPolicy policy, CountKey key, Guard guard) {
         this.client = client;
@@ -48,7 +60,7 @@ final class Slot implements GuardedConnection {
 
     @Override
     public void release() {
-        if (released.compareAndSet(false, true)) {
+        if (RELEASED.compareAndSet(this, false, true)) {
             guard.released(key);
         }
     }
@@ -85,6 +97,6 @@ final class Slot implements GuardedConnection {
 
     @Override
     public String toString() {
-        return "GuardedConnection[" + client.getHostAddress() + " " + service + (released.get() ? " released]" : "]");
+        return "GuardedConnection[" + client.getHostAddress() + " " + service + (released ? " released]" : "]");
     }
 }
