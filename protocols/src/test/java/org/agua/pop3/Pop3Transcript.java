@@ -1,5 +1,6 @@
 package org.agua.pop3;
 
+import org.agua.protocol.QueuedExecutor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

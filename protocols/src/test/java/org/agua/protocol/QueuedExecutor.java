@@ -1,4 +1,4 @@
-package org.agua.pop3;
+package org.agua.protocol;
 
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -7,10 +7,11 @@ import java.util.concurrent.Executor;
 /**
  * The "blocking" executor of the transcript tests: it only queues, and the transcript runs the
  * queued work on the test thread between reads, so every step runs on one thread in a fixed order
- * (EmbeddedEventLoop is not thread-safe). A test can hold the disk back to see what the session
- * does meanwhile. (The SMTP tests have the same class; test helpers are package-private there.)
+ * (Netty's EmbeddedEventLoop keeps its tasks in a plain ArrayDeque: work handed back from a real
+ * pool thread would race with the test thread). A test can hold the disk back to see what the
+ * session does meanwhile. Shared by the SMTP and POP3 transcripts.
  */
-final class QueuedExecutor implements Executor {
+public final class QueuedExecutor implements Executor {
 
     private final Queue<Runnable> tasks = new ArrayDeque<>();
     private boolean held;
@@ -21,7 +22,7 @@ final class QueuedExecutor implements Executor {
     }
 
     /** Runs the queued work, and whatever it queues in turn; false when there was nothing to run. */
-    boolean runAll() {
+    public boolean runAll() {
         boolean ran = false;
         Runnable task;
         while (!held && (task = poll()) != null) {
@@ -32,7 +33,7 @@ final class QueuedExecutor implements Executor {
     }
 
     /** Runs one queued task, if there is one and the disk is not held; false otherwise. */
-    boolean runOne() {
+    public boolean runOne() {
         Runnable task = held ? null : poll();
         if (task == null) {
             return false;
@@ -41,11 +42,11 @@ final class QueuedExecutor implements Executor {
         return true;
     }
 
-    void hold() {
+    public void hold() {
         held = true;
     }
 
-    void release() {
+    public void release() {
         held = false;
     }
 
