@@ -9,6 +9,7 @@ import org.agua.guard.GuardedConnection;
 import org.agua.guard.LoginPenalty;
 import org.agua.protocol.SessionEvents;
 import org.agua.pop3.command.Pop3Commands;
+import org.agua.protocol.TlsHandlers;
 import org.agua.protocol.line.Inbound;
 import org.agua.storage.Mailbox;
 import org.agua.storage.Maildrop;
@@ -41,9 +42,6 @@ import java.util.function.Supplier;
 public final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Pop3Session.class);
-
-    /** A client that starts TLS and then stalls the handshake is dropped after this. */
-    public static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 30_000;
 
     /** RFC 1939 section 3: an autologout timer, once logged in, must be of at least 10 minutes. */
     public static final Duration MIN_IDLE_TIMEOUT_AFTER_LOGIN = Duration.ofMinutes(10);
@@ -627,8 +625,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
      */
     public Reply startTls() {
         decoder.discardBuffered();
-        SslHandler ssl = new SslHandler(settings.tls().newEngine(ctx.alloc()), true);
-        ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
+        SslHandler ssl = TlsHandlers.upgrade(settings.tls(), ctx.alloc());
         ctx.pipeline().addFirst("tls", ssl);
         userName = null;
         sasl = null;

@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.ssl.SslHandler;
 import org.agua.guard.Admission;
 import org.agua.guard.GuardedConnection;
 import org.agua.guard.netty.GuardedInitializer;
+import org.agua.protocol.TlsHandlers;
 
 import java.util.function.Supplier;
 
@@ -36,9 +36,7 @@ public final class SmtpChannels implements GuardedInitializer.SessionInitializer
                 channel.close();
                 return;
             }
-            SslHandler ssl = current.tls().newHandler(channel.alloc());
-            ssl.setHandshakeTimeoutMillis(SmtpSession.TLS_HANDSHAKE_TIMEOUT_MILLIS);
-            pipeline.addLast("tls", ssl);
+            pipeline.addLast("tls", TlsHandlers.implicit(current.tls(), channel.alloc()));
         }
         pipeline.addLast("decoder", new SmtpDecoder(current.maxLineLength()));
         pipeline.addLast("session", new SmtpSession(service, settings, services, connection));

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.agua.guard.GuardedConnection;
 import org.agua.protocol.SessionEvents;
+import org.agua.protocol.TlsHandlers;
 import org.agua.protocol.line.Inbound;
 import org.agua.smtp.command.SmtpCommands;
 import org.agua.storage.Mailbox;
@@ -41,9 +42,6 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Stop reading message content when this much is waiting for the disk; resume when it is written. */
     private static final long MAX_PENDING_CONTENT = 1 << 20;
-
-    /** A client that starts TLS and then stalls the handshake is dropped after this. */
-    public static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 30_000;
 
     private final SmtpService service;
     private final Supplier<SmtpSettings> settingsSource;
@@ -612,8 +610,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
      */
     public Reply startTls() {
         decoder.discardBuffered();
-        SslHandler ssl = new SslHandler(settings.tls().newEngine(ctx.alloc()), true);
-        ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
+        SslHandler ssl = TlsHandlers.upgrade(settings.tls(), ctx.alloc());
         ctx.pipeline().addFirst("tls", ssl);
         helo = null;
         esmtp = false;
