@@ -297,18 +297,26 @@ public final class AguaServer implements AutoCloseable {
         SmtpService smtp = SMTP_LISTENERS.get(name);
         if (smtp != null) {
             SmtpChannels channels = new SmtpChannels(smtp, () -> current.get().smtp(), smtpServices);
-            return new GuardedInitializer(guard, name, channels, channels);
+            return new GuardedInitializer(guard, name, channels, channels, counter(name));
         }
         Pop3Service pop3 = POP3_LISTENERS.get(name);
         if (pop3 != null) {
             Pop3Channels channels = new Pop3Channels(pop3, () -> current.get().pop3(), pop3Services);
-            return new GuardedInitializer(guard, name, channels, channels);
+            return new GuardedInitializer(guard, name, channels, channels, counter(name));
         }
         if ("admin".equals(name)) {
             AdminChannels channels = admin();
-            return new GuardedInitializer(guard, name, channels, channels);
+            return new GuardedInitializer(guard, name, channels, channels, counter(name));
         }
         return null;
+    }
+
+    /** Counts each connection the guard judged on {@code listener}, for /metrics and the dashboard. */
+    private GuardedInitializer.AdmissionCounter counter(String listener) {
+        return admitted -> {
+            metrics.connectionAccepted(listener);
+            traffic.count(listener, admitted);
+        };
     }
 
     private synchronized AdminChannels admin() {
@@ -330,14 +338,12 @@ public final class AguaServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .handler(initializer.acceptor())
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         channels.add(ch); // so that a shutdown or a ban can reach every open session
-                        metrics.connectionAccepted(listener.name());
                         ch.pipeline().addLast(initializer);
-                        // The guard's initializer ran just now: a refused channel has no connection.
-                        traffic.count(listener.name(), ch.attr(GuardedInitializer.CONNECTION).get() != null);
                     }
                 });
         InetSocketAddress address = listener.address().toSocketAddress();

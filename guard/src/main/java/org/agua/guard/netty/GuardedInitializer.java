@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
@@ -11,12 +12,23 @@ import java.util.Objects;
 import org.agua.guard.Admission;
 import org.agua.guard.Guard;
 import org.agua.guard.GuardedConnection;
+import org.agua.guard.Reason;
 
 /**
- * The child handler of a listener: asks the guard about each accepted connection before any
- * session handler exists. A refused connection gets the protocol's refusal bytes (if any) and is
- * closed, having cost no session state. An admitted one carries its {@link GuardedConnection} in
- * {@link #CONNECTION} and gives its slot back when the channel closes, however it closes.
+ * Puts the guard in front of a listener. Install both halves:
+ * <pre>{@code
+ * GuardedInitializer guarded = new GuardedInitializer(guard, "smtp", refusalWriter, sessionInitializer);
+ * new ServerBootstrap().handler(guarded.acceptor()).childHandler(guarded) ...
+ * }</pre>
+ * The {@link #acceptor()} judges each connection on the accepting thread, the moment it is
+ * accepted. A refused connection on a native transport (epoll, kqueue, io_uring) gets the
+ * protocol's refusal bytes written straight to its socket and is closed there: it is never
+ * registered with an event loop, has no session handlers, no TLS, no log line, and the event loops
+ * serving real users never see it. On NIO, which cannot write to an unregistered socket, it is
+ * registered and refused by this initializer instead. An admitted connection carries its
+ * {@link GuardedConnection} in {@link #CONNECTION} and gives its slot back when the channel
+ * closes, however it closes. Used as the child handler alone (without the acceptor), the
+ * initializer judges each connection itself once it is registered.
  *
  * <p>Sharable, like every {@link ChannelInitializer}: one instance serves all the listener's
  * connections, and it keeps no per-connection state.
@@ -27,12 +39,20 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
     public static final AttributeKey<GuardedConnection> CONNECTION =
             AttributeKey.valueOf(GuardedInitializer.class, "connection");
 
+    /** A refusal decided on accept that could not be written there (NIO); this initializer sends it. */
+    static final AttributeKey<Admission.Refused> REFUSED =
+            AttributeKey.valueOf(GuardedInitializer.class, "refused");
+
+    /** Refuses a connection whose peer is not an IP address (a Unix socket, say): nothing to judge. */
+    static final Admission.Refused NOT_AN_IP_ADDRESS = new Admission.Refused(Reason.BLOCKED, "access denied");
+
     /** What the protocol sends a refused client before the connection is closed. */
     @FunctionalInterface
     public interface RefusalWriter {
         /**
          * The bytes to send, or null to close without a word: an implicit-TLS listener must
-         * close silently, since it refuses before any TLS handshake.
+         * close silently, since it refuses before any TLS handshake. The answer for a given
+         * refusal must not change: the acceptor computes it once per reason and reuses it.
          */
         ByteBuf refusal(ByteBufAllocator alloc, Admission.Refused refused);
     }
@@ -43,36 +63,77 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
         void initSession(Channel channel, GuardedConnection connection) throws Exception;
     }
 
+    /** Told of every judged connection, on the thread that judged it; must be cheap and must not block. */
+    @FunctionalInterface
+    public interface AdmissionCounter {
+        AdmissionCounter NONE = admitted -> { };
+
+        void counted(boolean admitted);
+    }
+
     private final Guard guard;
     private final String service;
     private final RefusalWriter refusal;
     private final SessionInitializer session;
+    private final AdmissionCounter counter;
+    private final AcceptGate acceptor;
 
     public GuardedInitializer(Guard guard, String service, RefusalWriter refusal, SessionInitializer session) {
+        this(guard, service, refusal, session, AdmissionCounter.NONE);
+    }
+
+    public GuardedInitializer(Guard guard, String service, RefusalWriter refusal, SessionInitializer session,
+                              AdmissionCounter counter) {
         this.guard = Objects.requireNonNull(guard, "guard");
         this.service = Objects.requireNonNull(service, "service");
         this.refusal = Objects.requireNonNull(refusal, "refusal");
         this.session = Objects.requireNonNull(session, "session");
+        this.counter = Objects.requireNonNull(counter, "counter");
+        this.acceptor = new AcceptGate(this, new RefusalBytes(refusal));
+    }
+
+    /** The handler for the listener's server channel ({@code ServerBootstrap.handler}). */
+    public ChannelHandler acceptor() {
+        return acceptor;
     }
 
     @Override
     protected void initChannel(Channel channel) throws Exception {
-        // Only a resolved IP address can be judged; anything else (a Unix socket, say) is refused.
-        if (!(channel.remoteAddress() instanceof InetSocketAddress remote) || remote.getAddress() == null) {
-            channel.close();
+        Admission.Refused refusedOnAccept = channel.attr(REFUSED).getAndSet(null);
+        if (refusedOnAccept != null) {
+            refuse(channel, refusedOnAccept);
             return;
         }
-        Admission admission = guard.admit(remote.getAddress(), service);
-        if (admission instanceof Admission.Refused refused) {
-            refuse(channel, refused);
-            return;
+        GuardedConnection connection = channel.attr(CONNECTION).get();
+        if (connection == null) {
+            Admission admission = admit(channel);
+            if (admission instanceof Admission.Refused refused) {
+                refuse(channel, refused);
+                return;
+            }
+            connection = ((Admission.Admitted) admission).connection();
+            attach(channel, connection);
         }
-        GuardedConnection connection = ((Admission.Admitted) admission).connection();
-        channel.attr(CONNECTION).set(connection);
-        // Released by the channel itself, so no error path in a session can keep the slot
-        // (as Netty's UniqueIpFilter does). Added before the session exists, so it is always there.
-        channel.closeFuture().addListener(closed -> connection.release());
         session.initSession(channel, connection);
+    }
+
+    /** Asks the guard about {@code channel}'s peer and counts the answer. */
+    Admission admit(Channel channel) {
+        // Only a resolved IP address can be judged; anything else is refused.
+        Admission admission = channel.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
+                ? guard.admit(remote.getAddress(), service)
+                : NOT_AN_IP_ADDRESS;
+        counter.counted(admission instanceof Admission.Admitted);
+        return admission;
+    }
+
+    /**
+     * Released by the channel itself, so no error path in a session can keep the slot (as
+     * Netty's UniqueIpFilter does). Attached before the session exists, so it is always there.
+     */
+    static void attach(Channel channel, GuardedConnection connection) {
+        channel.attr(CONNECTION).set(connection);
+        channel.closeFuture().addListener(closed -> connection.release());
     }
 
     private void refuse(Channel channel, Admission.Refused refused) {

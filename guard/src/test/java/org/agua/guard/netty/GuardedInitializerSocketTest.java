@@ -1,13 +1,19 @@
 package org.agua.guard.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -16,53 +22,84 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.agua.guard.Guard;
 import org.agua.guard.Policies;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The initializer on a real listener: loopback, port 0, one connection allowed per address. */
+/**
+ * The initializer on a real listener: loopback, port 0, one connection allowed per address; on
+ * NIO and on native epoll, with the acceptor installed (as Agua runs) and without it.
+ */
 class GuardedInitializerSocketTest {
+
+    enum Setup {
+        NIO_CHILD_ONLY(false, false), NIO_WITH_ACCEPTOR(false, true), EPOLL_CHILD_ONLY(true, false), EPOLL_WITH_ACCEPTOR(true, true);
+
+        final boolean epoll;
+        final boolean acceptor;
+
+        Setup(boolean epoll, boolean acceptor) {
+            this.epoll = epoll;
+            this.acceptor = acceptor;
+        }
+    }
 
     private final Guard guard = new Guard(() -> Policies.limits(100, 1));
     private final CountDownLatch sessionClosed = new CountDownLatch(1);
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final AtomicInteger admittedCount = new AtomicInteger();
+    private final AtomicInteger refusedCount = new AtomicInteger();
     private EventLoopGroup group;
     private Channel server;
 
-    @BeforeEach
-    void listen() throws InterruptedException {
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private void listen(Setup setup) throws InterruptedException {
+        if (setup.epoll) {
+            assumeTrue(Epoll.isAvailable(), "native epoll is not available here");
+        }
+        IoHandlerFactory handlers = setup.epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerSocketChannel> channel = setup.epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        group = new MultiThreadIoEventLoopGroup(2, handlers);
         GuardedInitializer initializer = new GuardedInitializer(guard, "echo",
                 (alloc, refused) -> Unpooled.copiedBuffer("busy: " + refused.detail() + "\n", StandardCharsets.US_ASCII),
-                (channel, connection) -> {
+                (ch, connection) -> {
+                    sessions.incrementAndGet();
                     // Runs after the initializer's own close listener, which releases the slot.
-                    channel.closeFuture().addListener(closed -> sessionClosed.countDown());
-                    channel.writeAndFlush(Unpooled.copiedBuffer("welcome\n", StandardCharsets.US_ASCII));
-                });
-        server = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(initializer)
-                .bind(InetAddress.getLoopbackAddress(), 0)
-                .sync()
-                .channel();
+                    ch.closeFuture().addListener(closed -> sessionClosed.countDown());
+                    ch.writeAndFlush(Unpooled.copiedBuffer("welcome\n", StandardCharsets.US_ASCII));
+                },
+                admitted -> (admitted ? admittedCount : refusedCount).incrementAndGet());
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(channel).childHandler(initializer);
+        if (setup.acceptor) {
+            bootstrap.handler(initializer.acceptor());
+        }
+        server = bootstrap.bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
     }
 
     @AfterEach
     void stop() {
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
-    @Test
-    void secondConnectionFromOneAddressIsRefusedAndTheSlotReturnsOnClose() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Setup.class)
+    void secondConnectionFromOneAddressIsRefusedAndTheSlotReturnsOnClose(Setup setup) throws Exception {
+        listen(setup);
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         try (Socket first = connect(port)) {
             assertThat(readAll(first, "welcome\n".length())).isEqualTo("welcome\n");
 
-            try (Socket second = connect(port)) {
-                assertThat(readAll(second, 1024)).isEqualTo("busy: too many connections from your address, try again later\n");
+            for (int i = 0; i < 3; i++) {
+                try (Socket second = connect(port)) {
+                    assertThat(readAll(second, 1024)).isEqualTo("busy: too many connections from your address, try again later\n");
+                }
             }
             assertThat(guard.openConnections()).isEqualTo(1);
         }
@@ -73,6 +110,9 @@ class GuardedInitializerSocketTest {
         try (Socket again = connect(port)) {
             assertThat(readAll(again, "welcome\n".length())).isEqualTo("welcome\n");
         }
+        assertThat(sessions).as("sessions set up: never for a refused connection").hasValue(2);
+        assertThat(admittedCount).hasValue(2);
+        assertThat(refusedCount).hasValue(3);
     }
 
     private static Socket connect(int port) throws Exception {
