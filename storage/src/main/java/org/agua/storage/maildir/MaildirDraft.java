@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import org.agua.storage.DurableFiles;
 import org.agua.storage.Mailbox;
 import org.agua.storage.MessageDraft;
 import org.agua.storage.StoredMessage;
@@ -46,18 +45,20 @@ final class MaildirDraft implements MessageDraft {
     private final Path tmpFile;
     private final FileChannel channel;
     private final HardLinks links;
+    private final FolderSyncs folderSyncs;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
     private long size;
     private State state = State.OPEN;
 
     MaildirDraft(List<Mailbox> recipients, List<Maildir> maildirs, String baseName, Path tmpFile,
-                 FileChannel channel, HardLinks links) {
+                 FileChannel channel, HardLinks links, FolderSyncs folderSyncs) {
         this.recipients = List.copyOf(recipients);
         this.maildirs = List.copyOf(maildirs);
         this.baseName = baseName;
         this.tmpFile = tmpFile;
         this.channel = channel;
         this.links = links;
+        this.folderSyncs = folderSyncs;
     }
 
     @Override
@@ -95,7 +96,9 @@ final class MaildirDraft implements MessageDraft {
      * <li>hard-link it into each recipient's {@code new/} under the final name (one inode for all
      *     recipients), or copy, force and rename where linking is impossible;</li>
      * <li>fsync every {@code new/} folder touched, because a directory entry is only durable once
-     *     its folder is: without this a crash could lose a message whose content was on disk;</li>
+     *     its folder is: without this a crash could lose a message whose content was on disk.
+     *     These fsyncs are group commits ({@link FolderSyncs}): one covers the messages of every
+     *     session delivering into that folder at the time;</li>
      * <li>remove the tmp file (a leftover after a crash is harmless; Maildir readers clear old ones).</li>
      * </ol>
      * Only then does it return, so the caller's {@code 250} is a promise the disk keeps. On any
@@ -123,7 +126,7 @@ final class MaildirDraft implements MessageDraft {
                 touchedFolders.add(maildir.newFolder());
             }
             for (Path folder : touchedFolders) {
-                DurableFiles.fsyncDirectory(folder);
+                folderSyncs.sync(folder);
             }
             state = State.COMMITTED;
             removeQuietly(tmpFile);

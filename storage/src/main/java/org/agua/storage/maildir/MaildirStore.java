@@ -36,6 +36,7 @@ public final class MaildirStore implements MailStore, Maildrops {
     private final HardLinks links;
     private final MaildirFolders folders;
     private final MailboxLocks locks = new MailboxLocks();
+    private final FolderSyncs folderSyncs = new FolderSyncs();
 
     public MaildirStore(Path mailRoot, String hostname) {
         this(mailRoot, UniqueNames.forThisProcess(hostname), (link, existing) -> Files.createLink(link, existing));
@@ -111,7 +112,7 @@ public final class MaildirStore implements MailStore, Maildrops {
             Path tmpFile = tmpFolder.resolve(baseName);
             try {
                 FileChannel channel = FileChannel.open(tmpFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                return new MaildirDraft(recipients, maildirs, baseName, tmpFile, channel, links);
+                return new MaildirDraft(recipients, maildirs, baseName, tmpFile, channel, links, folderSyncs);
             } catch (FileAlreadyExistsException e) {
                 if (attempt == TMP_NAME_ATTEMPTS) {
                     throw new IOException("cannot find a free file name in " + tmpFolder, e);
