@@ -1,95 +1,329 @@
 package org.agua.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The table printer of bench/run: runs scenario 1 and 3 against an Agua already listening on
- * 127.0.0.1:PORT, appends one JSON line per result to --out, and prints a row per result with the
- * CPU seconds the server (--server-pid, read from /proc) and this generator used.
- * {@code Bench --port PORT --out FILE [--server-pid PID] [--smoke]}
+ * The macro benchmark's runner: runs the scenarios of issue 7 against one server given by its
+ * addresses (Agua or a peer), appends one JSON line per result to {@code --out}, and prints a line
+ * per result as it goes ({@link Table} prints the side-by-side table from the file).
+ *
+ * <pre>
+ * Bench --target NAME --out FILE [--smoke] [--scenarios 1,2,...]
+ *       --smtp HOST:PORT          plain SMTP (scenario 1)
+ *       [--flood-smtp HOST:PORT]  the SMTP port attacked in 3, 4, 5, 7, also the real user's there (default --smtp)
+ *       --submission HOST:PORT    SMTP AUTH (6)       --pop3 HOST:PORT (2, 6)
+ *       [--user bench@localhost] [--password bench-password]
+ *       [--pop3-users N|shared]   scenario 2 with many clients: users bench1..benchN at the user's domain, or all the one user
+ *       --maildir-template T      where scenario 2 drops messages: %u address, %n local part, %d domain
+ *       [--maildir-owner UID:GID] [--pid PID,...] (server CPU and RSS over the process trees)
+ *       [--heap-pid PID] (jcmd GC.heap_info)   [--logs FILE,...] (lines grown during scenario 3)
+ *       [--block-command CMD]     scenario 7; run by sh -c with the address appended as the last argument
+ *       [--agua-config FILE]      Agua: switch between the throughput and realistic profiles by rewriting FILE
+ *       [--command TEXT]          the command line recorded in the results
+ * </pre>
+ * Scenarios run in the order 2, 1, 3, 4, 5, 6, 7: POP3 first, while the user's mailbox holds only
+ * the 200 messages (the other scenarios deliver to it); 1 and 2 with the throughput profile, the
+ * others with the realistic one.
  */
 public final class Bench {
 
-    private Bench() {}
+    /** How a target is switched between {@link BenchConfig.Profile}s; a peer has one configuration only. */
+    interface Reconfigure {
+        void use(BenchConfig.Profile profile) throws Exception;
+    }
+
+    final String target;
+    final boolean smoke;
+    InetSocketAddress smtp;
+    InetSocketAddress floodSmtp;
+    InetSocketAddress submission;
+    InetSocketAddress pop3;
+    String user = BenchConfig.USER;
+    String password = BenchConfig.PASSWORD;
+    int pop3Users; // 0: shared
+    String maildirTemplate;
+    String maildirOwner;
+    ServerStats stats = new ServerStats(List.of(), -1);
+    List<Path> logs = List.of();
+    LiveBlock.BlockCommand blockCommand;
+    Reconfigure reconfigure = profile -> {};
+    Map<String, Object> context = new LinkedHashMap<>();
+    Path out;
+
+    Bench(String target, boolean smoke) {
+        this.target = target;
+        this.smoke = smoke;
+    }
 
     public static void main(String[] args) throws Exception {
-        int port = 0;
-        Path out = null;
-        long serverPid = -1;
+        Map<String, String> a = new LinkedHashMap<>();
         boolean smoke = false;
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                case "--server-pid" -> serverPid = Long.parseLong(args[++i]);
-                case "--smoke" -> smoke = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            if (args[i].equals("--smoke")) {
+                smoke = true;
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
+                a.put(args[i].substring(2), args[++i]);
+            } else {
+                usage("unexpected argument " + args[i]);
             }
         }
-        if (port == 0 || out == null) {
-            System.err.println("usage: Bench --port PORT --out FILE [--server-pid PID] [--smoke]");
-            System.exit(2);
-        }
-        Duration perRun = smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
-        Duration flood = smoke ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
-        List<String> rows = new ArrayList<>();
-        try (SmtpLoad load = new SmtpLoad(new InetSocketAddress("127.0.0.1", port), 2)) {
-            for (int senders : new int[] {1, 10, 50}) {
-                Cpu cpu = Cpu.start(serverPid);
-                SmtpLoad.Throughput t = load.throughput(senders, perRun, 1_000_000, BenchConfig.RECIPIENT);
-                rows.add(t.row() + cpu.stop(t.seconds()));
-                append(out, t.toJson());
+        for (String required : new String[] {"target", "out", "smtp"}) {
+            if (!a.containsKey(required)) {
+                usage("--" + required + " is required");
             }
-            Cpu cpu = Cpu.start(serverPid);
-            SmtpLoad.Flood f = load.flood(BenchConfig.ATTACKER, 64, flood, 10_000_000, BenchConfig.RECIPIENT);
-            rows.add(f.row() + cpu.stop(f.seconds() + flood.toSeconds() / 3.0));
-            append(out, f.toJson());
         }
-        System.out.printf("%-34s %18s   %s%n", "scenario", "result", "details");
-        rows.forEach(System.out::println);
+        Bench b = new Bench(a.get("target"), smoke);
+        b.out = Path.of(a.get("out"));
+        b.smtp = Loopback.parse(a.get("smtp"));
+        b.floodSmtp = a.containsKey("flood-smtp") ? Loopback.parse(a.get("flood-smtp")) : b.smtp;
+        b.submission = a.containsKey("submission") ? Loopback.parse(a.get("submission")) : null;
+        b.pop3 = a.containsKey("pop3") ? Loopback.parse(a.get("pop3")) : null;
+        b.user = a.getOrDefault("user", b.user);
+        b.password = a.getOrDefault("password", b.password);
+        String users = a.getOrDefault("pop3-users", "shared");
+        b.pop3Users = users.equals("shared") ? 0 : Integer.parseInt(users);
+        b.maildirTemplate = a.get("maildir-template");
+        b.maildirOwner = a.get("maildir-owner");
+        List<Long> pids = new ArrayList<>();
+        if (a.containsKey("pid")) {
+            for (String p : a.get("pid").split(",")) {
+                if (!p.isBlank()) {
+                    pids.add(Long.parseLong(p.trim()));
+                }
+            }
+        }
+        b.stats = new ServerStats(pids, Long.parseLong(a.getOrDefault("heap-pid", "-1")));
+        if (a.containsKey("logs")) {
+            b.logs = java.util.Arrays.stream(a.get("logs").split(",")).filter(s -> !s.isBlank()).map(Path::of).toList();
+        }
+        if (a.containsKey("block-command")) {
+            String cmd = a.get("block-command");
+            b.blockCommand = address -> {
+                Process p = new ProcessBuilder("sh", "-c", cmd + " " + address).inheritIO().start();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException("block command did not end within 30 s");
+                }
+                if (p.exitValue() != 0) {
+                    throw new IOException("block command exited with " + p.exitValue());
+                }
+            };
+        }
+        if (a.containsKey("agua-config")) {
+            b.reconfigure = aguaFile(Path.of(a.get("agua-config")), b.smtp.getPort(),
+                    b.submission == null ? 0 : b.submission.getPort(), b.pop3 == null ? 0 : b.pop3.getPort());
+        }
+        TreeSet<Integer> scenarios = new TreeSet<>();
+        for (String s : a.getOrDefault("scenarios", "1,2,3,4,5,6,7").split(",")) {
+            scenarios.add(Integer.parseInt(s.trim()));
+        }
+        b.context = context(b.target, smoke, a.getOrDefault("command", String.join(" ", args)));
+        b.run(scenarios);
     }
 
-    private static void append(Path out, String json) throws IOException {
-        Files.writeString(out, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    private static void usage(String problem) {
+        System.err.println("bench: " + problem);
+        System.err.println("usage: Bench --target NAME --out FILE --smtp HOST:PORT [--flood-smtp HOST:PORT] "
+                + "[--submission HOST:PORT] [--pop3 HOST:PORT] [--user U] [--password P] [--pop3-users N|shared] "
+                + "[--maildir-template T] [--maildir-owner UID:GID] [--pid PID,...] [--heap-pid PID] [--logs F,...] "
+                + "[--block-command CMD] [--agua-config FILE] [--scenarios 1,2,...] [--command TEXT] [--smoke]");
+        System.exit(2);
     }
 
-    /** CPU seconds of the server and of this generator over one run (Linux /proc for the server). */
-    private record Cpu(long serverPid, double server, double generator) {
-        static Cpu start(long serverPid) {
-            return new Cpu(serverPid, serverSeconds(serverPid), generatorSeconds());
-        }
+    /** The fields every result line of this run starts with: target, date, mode, machine, command. */
+    static Map<String, Object> context(String target, boolean smoke, String command) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("target", target);
+        c.put("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        c.put("mode", smoke ? "smoke" : "full");
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("nproc", Runtime.getRuntime().availableProcessors());
+        machine.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("cpu", cpuModel());
+        c.put("machine", machine);
+        c.put("command", command);
+        return c;
+    }
 
-        String stop(double wallSeconds) {
-            double s = serverSeconds(serverPid) - server;
-            double g = generatorSeconds() - generator;
-            String serverText = serverPid < 0 ? "n/a" : "%.0f%%".formatted(100 * s / wallSeconds);
-            return "; cpu server %s, generator %.0f%% (of one core)".formatted(serverText, 100 * g / wallSeconds);
-        }
-
-        private static double generatorSeconds() {
-            var os = ManagementFactory.getOperatingSystemMXBean();
-            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : 0;
-        }
-
-        private static double serverSeconds(long pid) {
-            if (pid < 0) {
-                return 0;
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
             }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return "unknown";
+    }
+
+    /**
+     * Agua's profile switch: rewrites {@code config} and waits until the server has reloaded it,
+     * seen as one more {@code reloaded} line in {@code logs/security.log} beside the file (at most 10 s).
+     */
+    static Reconfigure aguaFile(Path config, int smtp, int submission, int pop3) {
+        Path securityLog = config.toAbsolutePath().getParent().resolve("logs").resolve("security.log");
+        return profile -> {
+            String yaml = BenchConfig.yaml(profile, smtp, submission, pop3);
+            if (Files.exists(config) && Files.readString(config).equals(yaml)) {
+                return;
+            }
+            long before = count(securityLog, "\"reloaded\"");
+            Path tmp = config.resolveSibling(config.getFileName() + ".bench-tmp");
+            Files.writeString(tmp, yaml);
+            Files.move(tmp, config, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (count(securityLog, "\"reloaded\"") <= before) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("Agua did not log a reload of " + config + " within 10 s (" + securityLog + ")");
+                }
+                Clients.sleepMillis(50);
+            }
+        };
+    }
+
+    private static long count(Path file, String text) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (var lines = Files.lines(file, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains(text)).count();
+        }
+    }
+
+    private static long lines(List<Path> files) {
+        long n = 0;
+        for (Path f : files) {
             try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in ticks (USER_HZ 100)
-            } catch (IOException | RuntimeException e) {
-                return 0;
+                n += count(f, "");
+            } catch (IOException e) {
+                return -1;
             }
         }
+        return n;
+    }
+
+    private Duration seconds(double full, double smokeSeconds) {
+        return Duration.ofMillis((long) (1000 * (smoke ? smokeSeconds : full)));
+    }
+
+    void run(java.util.Set<Integer> scenarios) throws Exception {
+        try (Clients clients = new Clients(2)) {
+            if (scenarios.contains(2) || scenarios.contains(1)) {
+                reconfigure.use(BenchConfig.Profile.THROUGHPUT);
+            }
+            if (scenarios.contains(2)) {
+                if (pop3 == null || maildirTemplate == null) {
+                    System.err.println("bench: scenario 2 needs --pop3 and --maildir-template; skipped");
+                } else {
+                    List<String> users = pop3Users == 0 ? List.of(user) : BenchConfig.pop3Users(pop3Users);
+                    for (String u : users) {
+                        Maildirs.fill(Maildirs.path(maildirTemplate, u), Pop3Download.MESSAGES, SmtpLoad.MESSAGE_SIZE,
+                                u, maildirOwner);
+                    }
+                    Pop3Download download = new Pop3Download(clients, pop3);
+                    for (int n : new int[] {1, 10}) {
+                        var cpu = stats.cpu();
+                        Pop3Download.Outcome o = download.run(n, users, password, seconds(10, 1), 1_000_000);
+                        emit(cpu.stop(o.result()));
+                    }
+                }
+            }
+            if (scenarios.contains(1)) {
+                SmtpLoad load = new SmtpLoad(clients, smtp);
+                for (int senders : new int[] {1, 10, 50}) {
+                    var cpu = stats.cpu();
+                    SmtpLoad.Throughput t = load.throughput(senders, seconds(10, 1), 1_000_000, user);
+                    emit(cpu.stop(t.result()));
+                }
+            }
+            if (scenarios.stream().anyMatch(s -> s >= 3)) {
+                reconfigure.use(BenchConfig.Profile.REALISTIC);
+            }
+            Bystander.Outcome unloaded = null;
+            if (scenarios.stream().anyMatch(s -> s >= 3)) {
+                var cpu = stats.cpu();
+                unloaded = Bystander.runFor(Bystander.smtp(clients, floodSmtp, user), Bystander.PACE, seconds(5, 1));
+                Result r = new Result("0", "0 real user alone (baseline)")
+                        .headline(Result.round(unloaded.p99Ms(), 2), "ms p99", false)
+                        .bar("all ok", unloaded.allOk()).details(unloaded.text());
+                r.put("bystander", unloaded.toMap());
+                emit(cpu.stop(r));
+            }
+            if (scenarios.contains(3)) {
+                long logsBefore = lines(logs);
+                var cpu = stats.cpu();
+                SmtpLoad.Flood f = new SmtpLoad(clients, floodSmtp).flood(Loopback.BLOCKED_FLOOD, 64, seconds(10, 3),
+                        10_000_000, user);
+                long logsAfter = lines(logs);
+                emit(cpu.stop(f.result(logs.isEmpty() || logsBefore < 0 || logsAfter < 0 ? -1 : logsAfter - logsBefore)));
+            }
+            if (scenarios.contains(4)) {
+                var cpu = stats.cpu();
+                UnblockedFlood.Outcome o = new UnblockedFlood(clients, floodSmtp).run(Loopback.UNBLOCKED_FLOOD, 64,
+                        seconds(30, 5), 2_000_000, seconds(2, 1), user);
+                emit(cpu.stop(o.result()));
+            }
+            if (scenarios.contains(5)) {
+                var cpu = stats.cpu();
+                Slowloris.Outcome o = new Slowloris(clients, floodSmtp).run(20, smoke ? 10 : 500, seconds(20, 3), user,
+                        stats, unloaded);
+                emit(cpu.stop(o.result()));
+            }
+            if (scenarios.contains(6)) {
+                if (pop3 != null) {
+                    var cpu = stats.cpu();
+                    PasswordGuessing.Outcome o = new PasswordGuessing(clients, pop3, PasswordGuessing.Protocol.POP3)
+                            .run(Loopback.GUESS_POP3, 50, seconds(20, 4), 100_000, user, password);
+                    emit(cpu.stop(o.result()));
+                }
+                if (submission != null) {
+                    var cpu = stats.cpu();
+                    PasswordGuessing.Outcome o = new PasswordGuessing(clients, submission,
+                            PasswordGuessing.Protocol.SMTP_AUTH)
+                            .run(Loopback.GUESS_SMTP, 50, seconds(20, 4), 100_000, user, password);
+                    emit(cpu.stop(o.result()));
+                }
+            }
+            if (scenarios.contains(7)) {
+                if (blockCommand == null) {
+                    System.err.println("bench: scenario 7 needs --block-command; skipped");
+                } else {
+                    var cpu = stats.cpu();
+                    LiveBlock.Outcome o = new LiveBlock(clients, floodSmtp).run(Loopback.LIVE_BLOCK, 20,
+                            Duration.ofMillis(20), Duration.ofSeconds(1), seconds(5, 3), blockCommand);
+                    for (Result r : o.results()) {
+                        emit(cpu.stop(r));
+                    }
+                }
+            }
+        }
+    }
+
+    private void emit(Result r) throws IOException {
+        String line = Json.write(r.toMap(context));
+        if (out != null) {
+            Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        Object cpuServer = r.fields.get("cpu_server_pct");
+        System.out.printf("[%s] %-42s %12s %-12s %s%s%n", target, r.row,
+                r.headline == null ? "—" : Table.number(r.headline), r.unit, r.details,
+                "; cpu server %s, generator %s%%".formatted(cpuServer == null ? "n/a" : cpuServer + "%",
+                        r.fields.get("cpu_generator_pct")));
     }
 }

@@ -1,102 +1,78 @@
 package org.agua.bench;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LineBasedFrameDecoder;
-import io.netty.handler.codec.string.StringDecoder;
-import io.netty.handler.codec.string.StringEncoder;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The load generator of the macro benchmark (issue 7), on Netty: scenario 1 (SMTP throughput, one
- * 2 KB message per connection) and scenario 3 (a flood of connections from a blocked address while
- * a bystander sends mail). Every loop is bounded in count and in time; it only talks to the
- * address it is given, which callers keep on loopback.
+ * Scenario 1 (SMTP throughput, one 2 KB message per connection, from 127.0.1.1) and scenario 3 (a
+ * flood of connections from a blocked address, 127.0.0.2, while the real user on 127.0.0.1 sends
+ * mail at its pace). Every loop is bounded in count and in time.
  */
-public final class SmtpLoad implements AutoCloseable {
+public final class SmtpLoad {
 
     static final int MESSAGE_SIZE = 2048;
     static final String SENDER = "bench@example.org";
-    private static final int TIMEOUT_SECONDS = 10;
-    private static final Duration GRACE = Duration.ofSeconds(TIMEOUT_SECONDS + 5);
 
-    private final EventLoopGroup group;
+    private final Clients clients;
     private final InetSocketAddress server;
 
-    public SmtpLoad(InetSocketAddress server, int threads) {
-        if (!server.getAddress().isLoopbackAddress()) {
-            throw new IllegalArgumentException("the benchmark only sends to loopback addresses, not " + server);
-        }
-        this.server = server;
-        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    /** {@code server}: the SMTP listener under test, on loopback. */
+    SmtpLoad(Clients clients, InetSocketAddress server) {
+        this.clients = clients;
+        this.server = Loopback.check(server);
     }
 
     /** Scenario 1's result at one concurrency. */
     public record Throughput(int senders, long messages, long failures, double seconds, double perSecond,
                              double p50Ms, double p99Ms, String firstFailure) {
-        String toJson() {
-            return "{\"scenario\":\"smtp-throughput\",\"senders\":%d,\"messages\":%d,\"failures\":%d,\"seconds\":%.3f,\"msg_per_s\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f%s}"
-                    .formatted(senders, messages, failures, seconds, perSecond, p50Ms, p99Ms, failureJson(firstFailure));
-        }
-
-        String row() {
-            return "%-34s %12.1f msg/s   %d messages, %d failed, p50 %.2f ms, p99 %.2f ms"
-                    .formatted("1 smtp throughput, " + senders + " senders", perSecond, messages, failures, p50Ms, p99Ms);
+        Result result() {
+            Result r = new Result("1", "1 smtp throughput, " + senders + (senders == 1 ? " sender" : " senders"))
+                    .headline(Result.round(perSecond, 1), "msg/s", true)
+                    .bar("≥ 2× peer", null)
+                    .details("%d messages, %d failed, p50 %.1f ms, p99 %.1f ms".formatted(messages, failures, p50Ms, p99Ms));
+            r.put("senders", senders).put("messages", messages).put("failures", failures)
+                    .put("seconds", Result.round(seconds, 3)).put("msg_per_s", Result.round(perSecond, 1))
+                    .put("p50_ms", Result.round(p50Ms, 2)).put("p99_ms", Result.round(p99Ms, 2));
+            if (firstFailure != null) {
+                r.put("first_failure", firstFailure);
+            }
+            return r;
         }
     }
-
-    /** The real user's transactions during a phase of scenario 3. */
-    public record Bystander(long transactions, long failures, double p50Ms, double p99Ms, String firstFailure) {}
 
     /** Scenario 3's result. */
     public record Flood(long attempts, long refused, long greeted, long connectErrors, double seconds,
-                        double refusalsPerSecond, Bystander unloaded, Bystander loaded) {
-        String toJson() {
-            return ("{\"scenario\":\"blocked-flood\",\"attempts\":%d,\"refused\":%d,\"greeted\":%d,\"connect_errors\":%d,"
-                    + "\"seconds\":%.3f,\"refusals_per_s\":%.1f,\"bystander_unloaded\":%s,\"bystander_loaded\":%s}")
-                    .formatted(attempts, refused, greeted, connectErrors, seconds, refusalsPerSecond,
-                            json(unloaded), json(loaded));
+                        double refusalsPerSecond, Bystander.Outcome unloaded, Bystander.Outcome loaded) {
+        Result result(long logLines) {
+            boolean latencyOk = loaded.p99Ms() <= 2 * Math.max(unloaded.p99Ms(), 1.0);
+            boolean met = refusalsPerSecond >= 20_000 && greeted == 0 && loaded.allOk() && latencyOk
+                    && logLines >= 0 && logLines <= 50;
+            Result r = new Result("3", "3 flood from a blocked address")
+                    .headline(Result.round(refusalsPerSecond, 1), "refusals/s", true)
+                    .bar("≥ 20,000 refusals/s, user all ok, p99 ≤ 2× unloaded (1 ms floor), logs ≤ 50 lines", met)
+                    .details("%d refused, %d greeted; user %s (unloaded p99 %.1f ms); logs +%s lines".formatted(
+                            refused, greeted, loaded.text(), unloaded.p99Ms(), logLines < 0 ? "?" : logLines));
+            r.put("attempts", attempts).put("refused", refused).put("greeted", greeted)
+                    .put("connect_errors", connectErrors).put("seconds", Result.round(seconds, 3))
+                    .put("refusals_per_s", Result.round(refusalsPerSecond, 1))
+                    .put("bystander_unloaded", unloaded.toMap()).put("bystander_loaded", loaded.toMap())
+                    .put("log_lines", logLines);
+            return r;
         }
-
-        private static String json(Bystander b) {
-            return "{\"transactions\":%d,\"failures\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f%s}"
-                    .formatted(b.transactions, b.failures, b.p50Ms, b.p99Ms, failureJson(b.firstFailure));
-        }
-
-        String row() {
-            return ("%-34s %12.1f refusals/s   %d refused, %d greeted, %d connect errors; bystander %d/%d ok,"
-                    + " p50 %.2f ms, p99 %.2f ms (unloaded p50 %.2f ms, p99 %.2f ms)")
-                    .formatted("3 flood from a blocked address", refusalsPerSecond, refused, greeted, connectErrors,
-                            loaded.transactions - loaded.failures, loaded.transactions, loaded.p50Ms, loaded.p99Ms,
-                            unloaded.p50Ms, unloaded.p99Ms);
-        }
-    }
-
-    private static String failureJson(String failure) {
-        return failure == null ? "" : ",\"first_failure\":\"" + failure.replace("\\", "\\\\").replace("\"", "'") + "\"";
     }
 
     /**
-     * Scenario 1: {@code senders} concurrent senders from 127.0.0.1, one message per connection,
+     * Scenario 1: {@code senders} concurrent senders from 127.0.1.1, one message per connection,
      * until {@code maxMessages} transactions have started or {@code duration} has passed.
      */
     public Throughput throughput(int senders, Duration duration, int maxMessages, String recipient)
@@ -117,7 +93,9 @@ public final class SmtpLoad implements AutoCloseable {
                         chainsDone.countDown();
                         return;
                     }
-                    transaction("127.0.0.1", recipient, message).whenComplete((nanos, error) -> {
+                    SmtpTransaction tx = new SmtpTransaction(SENDER, recipient, message);
+                    Clients.failOnConnectError(clients.lines(server, Loopback.THROUGHPUT_SENDERS,
+                            Clients.READ_TIMEOUT_SECONDS, () -> tx), tx.done()).whenComplete((nanos, error) -> {
                         if (error == null) {
                             latencies.add(nanos);
                         } else {
@@ -129,7 +107,7 @@ public final class SmtpLoad implements AutoCloseable {
                 }
             }.run();
         }
-        await(chainsDone, duration);
+        Clients.await(chainsDone, duration);
         double seconds = (System.nanoTime() - begin) / 1e9;
         return new Throughput(senders, latencies.count(), failures.get(), seconds, latencies.count() / seconds,
                 latencies.percentileMs(50), latencies.percentileMs(99), firstFailure.get());
@@ -138,32 +116,23 @@ public final class SmtpLoad implements AutoCloseable {
     /**
      * Scenario 3: {@code attackers} concurrent connections at a time from {@code attacker} (an
      * address in guard.block), each closed at its first reply, until {@code maxConnections} or
-     * {@code duration}; meanwhile one bystander on 127.0.0.1 sends messages one after another. The
-     * bystander first runs alone for a third of {@code duration}, for the unloaded latency.
+     * {@code duration}; meanwhile the real user on 127.0.0.1 sends messages at its pace. The user
+     * first runs alone for a third of {@code duration}, for the unloaded latency.
      */
     public Flood flood(String attacker, int attackers, Duration duration, int maxConnections, String recipient)
             throws InterruptedException {
-        String message = SmtpTransaction.message(MESSAGE_SIZE, SENDER, recipient);
-        Bystander unloaded = bystander(recipient, message, duration.dividedBy(3), new AtomicInteger(1));
+        var user = Bystander.smtp(clients, server, recipient);
+        Bystander.Outcome unloaded = Bystander.runFor(user, Bystander.PACE, duration.dividedBy(3));
 
-        AtomicInteger running = new AtomicInteger(1);
         AtomicLong attempts = new AtomicLong();
         AtomicLong refused = new AtomicLong();
         AtomicLong greeted = new AtomicLong();
         AtomicLong connectErrors = new AtomicLong();
-        InetSocketAddress local = new InetSocketAddress(attacker, 0);
         long begin = System.nanoTime();
         long deadline = begin + duration.toNanos();
         CountDownLatch chainsDone = new CountDownLatch(attackers);
-        Bootstrap flood = bootstrap().option(ChannelOption.SO_LINGER, 0) // RST on close: no TIME_WAIT pile-up
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new ReadTimeoutHandler(TIMEOUT_SECONDS),
-                                new LineBasedFrameDecoder(1000), new StringDecoder(StandardCharsets.US_ASCII),
-                                new FirstReply(greeted, refused));
-                    }
-                });
+        Bootstrap flood = clients.bootstrap().option(ChannelOption.SO_LINGER, 0); // RST on close: no TIME_WAIT pile-up
+        Bystander loaded = Bystander.start("bystander", user, Bystander.PACE, duration.plus(Clients.GRACE));
         for (int i = 0; i < attackers; i++) {
             new Runnable() {
                 @Override
@@ -172,7 +141,8 @@ public final class SmtpLoad implements AutoCloseable {
                         chainsDone.countDown();
                         return;
                     }
-                    ChannelFuture connect = flood.connect(server, local);
+                    ChannelFuture connect = clients.connect(flood, server, attacker, Clients.READ_TIMEOUT_SECONDS,
+                            true, () -> new FirstReply(greeted, refused));
                     connect.addListener(f -> {
                         if (!f.isSuccess()) {
                             connectErrors.incrementAndGet();
@@ -184,82 +154,16 @@ public final class SmtpLoad implements AutoCloseable {
                 }
             }.run();
         }
-        Thread floodWaiter = new Thread(() -> {
-            try {
-                await(chainsDone, duration);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            running.set(0);
-        }, "bench-flood-waiter");
-        floodWaiter.setDaemon(true);
-        floodWaiter.start();
-        Bystander loaded = bystander(recipient, message, duration.plus(GRACE), running);
-        floodWaiter.join(GRACE.toMillis());
+        Clients.await(chainsDone, duration);
         double seconds = (System.nanoTime() - begin) / 1e9;
+        Bystander.Outcome during = loaded.stop();
         long attempted = Math.min(attempts.get(), maxConnections);
         return new Flood(attempted, refused.get(), greeted.get(), connectErrors.get(), seconds,
-                refused.get() / seconds, unloaded, loaded);
-    }
-
-    /** Sequential transactions from 127.0.0.1 while {@code running} is 1, for at most {@code limit}. */
-    private Bystander bystander(String recipient, String message, Duration limit, AtomicInteger running)
-            throws InterruptedException {
-        int maxTransactions = 1_000_000;
-        Latencies latencies = new Latencies(maxTransactions);
-        long failures = 0;
-        String firstFailure = null;
-        long deadline = System.nanoTime() + limit.toNanos();
-        for (int i = 0; i < maxTransactions && running.get() == 1 && System.nanoTime() < deadline; i++) {
-            try {
-                latencies.add(transaction("127.0.0.1", recipient, message).get(TIMEOUT_SECONDS + 1, TimeUnit.SECONDS));
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                failures++;
-                if (firstFailure == null) {
-                    firstFailure = String.valueOf(e.getCause() == null ? e : e.getCause().getMessage());
-                }
-            }
-        }
-        return new Bystander(latencies.count() + failures, failures, latencies.percentileMs(50),
-                latencies.percentileMs(99), firstFailure);
-    }
-
-    private java.util.concurrent.CompletableFuture<Long> transaction(String localAddress, String recipient,
-                                                                     String message) {
-        SmtpTransaction tx = new SmtpTransaction(SENDER, recipient, message);
-        bootstrap().handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new ReadTimeoutHandler(TIMEOUT_SECONDS), new LineBasedFrameDecoder(1000),
-                        new StringDecoder(StandardCharsets.US_ASCII), new StringEncoder(StandardCharsets.US_ASCII), tx);
-            }
-        }).connect(server, new InetSocketAddress(localAddress, 0)).addListener(f -> {
-            if (!f.isSuccess()) {
-                tx.done().completeExceptionally(f.cause());
-            }
-        });
-        return tx.done();
-    }
-
-    private Bootstrap bootstrap() {
-        return new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
-                .option(ChannelOption.TCP_NODELAY, true);
-    }
-
-    private static void await(CountDownLatch latch, Duration duration) throws InterruptedException {
-        if (!latch.await(duration.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS)) {
-            System.err.println("bench: some connections were still open at the time limit");
-        }
-    }
-
-    @Override
-    public void close() {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                refused.get() / seconds, unloaded, during);
     }
 
     /** Counts an attacker connection as greeted (a 220: the block failed) or refused, then closes it. */
-    private static final class FirstReply extends SimpleChannelInboundHandler<String> {
+    static final class FirstReply extends SimpleChannelInboundHandler<String> {
         private final AtomicLong greeted;
         private final AtomicLong refused;
         private boolean counted;
@@ -290,36 +194,6 @@ public final class SmtpLoad implements AutoCloseable {
                 counted = true;
                 (greeting ? greeted : refused).incrementAndGet();
             }
-        }
-    }
-
-    /** Latencies in nanoseconds, at most {@code capacity} of them. */
-    private static final class Latencies {
-        private final long[] values;
-        private int count;
-
-        Latencies(int capacity) {
-            values = new long[Math.min(capacity, 2_000_000)];
-        }
-
-        synchronized void add(long nanos) {
-            if (count < values.length) {
-                values[count++] = nanos;
-            }
-        }
-
-        synchronized int count() {
-            return count;
-        }
-
-        synchronized double percentileMs(int p) {
-            if (count == 0) {
-                return 0;
-            }
-            long[] sorted = Arrays.copyOf(values, count);
-            Arrays.sort(sorted);
-            int index = (int) Math.ceil(p / 100.0 * count) - 1;
-            return sorted[Math.max(0, index)] / 1e6;
         }
     }
 }

@@ -1,50 +1,84 @@
 package org.agua.bench;
 
 import org.agua.app.server.AguaServer;
+import org.agua.app.server.ConfigWatcher;
 import org.agua.app.server.GenerationLoader;
 import org.agua.config.users.UsersFile;
 import org.agua.storage.Mailbox;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The benchmark's smoke mode, in-process, so that the load generator cannot rot. Asserts sanity, never speed. */
+/**
+ * The benchmark's smoke mode, in-process against an Agua started with {@link AguaServer#start}, so
+ * that the load generator cannot rot: every scenario with short durations and few connections.
+ * Asserts sanity (the real user was served, the defences took effect), never speed.
+ */
 @Timeout(40)
 class SmokeBenchmarkTest {
 
     @TempDir
     Path dir;
+    private Path config;
+    private int smtp;
+    private int submission;
+    private int pop3;
     private AguaServer server;
-    private SmtpLoad load;
+    private ConfigWatcher watcher;
+    private final Clients clients = new Clients(2);
 
-    @BeforeEach
-    void start() throws Exception {
-        Path config = dir.resolve("agua.yml");
-        Files.writeString(config, BenchConfig.yaml(0));
-        UsersFile.add(dir.resolve("users.passwd"), Mailbox.parse(BenchConfig.RECIPIENT), "bench-password");
+    private void start(BenchConfig.Profile profile, String... users) throws Exception {
+        smtp = freePort();
+        submission = freePort();
+        pop3 = freePort();
+        config = dir.resolve("agua.yml");
+        Files.writeString(config, BenchConfig.yaml(profile, smtp, submission, pop3));
+        UsersFile.add(dir.resolve("users.passwd"), Mailbox.parse(BenchConfig.USER), BenchConfig.PASSWORD);
+        for (String u : users) {
+            UsersFile.add(dir.resolve("users.passwd"), Mailbox.parse(u), BenchConfig.PASSWORD);
+        }
         GenerationLoader.Outcome outcome = GenerationLoader.load(config, 1);
         assertThat(outcome.problems()).isEmpty();
         server = AguaServer.start(outcome.generation());
-        load = new SmtpLoad(server.listeners().get(0).address(), 2);
     }
 
     @AfterEach
     void stop() {
-        load.close();
-        server.close();
+        clients.close();
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private InetSocketAddress address(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     @Test
     void throughputScenarioDeliversMessages() throws Exception {
-        SmtpLoad.Throughput result = load.throughput(4, Duration.ofSeconds(2), 100_000, BenchConfig.RECIPIENT);
+        start(BenchConfig.Profile.THROUGHPUT);
+        SmtpLoad.Throughput result = new SmtpLoad(clients, address(smtp))
+                .throughput(4, Duration.ofSeconds(2), 100_000, BenchConfig.RECIPIENT);
 
         assertThat(result.firstFailure()).isNull();
         assertThat(result.messages()).isPositive();
@@ -52,15 +86,106 @@ class SmokeBenchmarkTest {
     }
 
     @Test
+    void pop3DownloadRetrievesTheFilledMailboxes() throws Exception {
+        List<String> users = BenchConfig.pop3Users(3);
+        start(BenchConfig.Profile.THROUGHPUT, users.toArray(String[]::new));
+        for (String u : users) {
+            Path maildir = Maildirs.path(dir.resolve("data/mail/%d/%n").toString(), u);
+            assertThat(Maildirs.fill(maildir, Pop3Download.MESSAGES, SmtpLoad.MESSAGE_SIZE, u, null)).isEqualTo(200);
+            assertThat(Maildirs.fill(maildir, Pop3Download.MESSAGES, SmtpLoad.MESSAGE_SIZE, u, null)).isZero();
+        }
+        Pop3Download download = new Pop3Download(clients, address(pop3));
+
+        for (int n : new int[] {1, 3}) {
+            Pop3Download.Outcome o = download.run(n, users, BenchConfig.PASSWORD, Duration.ofSeconds(1), 1000);
+            assertThat(o.firstFailure()).isNull();
+            assertThat(o.messages()).isPositive();
+            assertThat(o.mailboxSize()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void floodFromABlockedAddressIsRefusedWhileTheBystanderIsServed() throws Exception {
-        SmtpLoad.Flood result = load.flood(BenchConfig.ATTACKER, 16, Duration.ofSeconds(3), 1_000_000,
-                BenchConfig.RECIPIENT);
+        start(BenchConfig.Profile.REALISTIC);
+        SmtpLoad.Flood result = new SmtpLoad(clients, address(smtp))
+                .flood(BenchConfig.ATTACKER, 16, Duration.ofSeconds(3), 1_000_000, BenchConfig.RECIPIENT);
 
         assertThat(result.refused()).isPositive();
         assertThat(result.greeted()).as("attacker connections greeted").isZero();
         assertThat(result.loaded().firstFailure()).isNull();
-        assertThat(result.loaded().transactions()).isPositive();
+        assertThat(result.loaded().attempts()).isPositive();
         assertThat(result.loaded().failures()).isZero();
         assertThat(result.unloaded().failures()).isZero();
+    }
+
+    @Test
+    void floodFromAnUnblockedAddressGetsBanned() throws Exception {
+        start(BenchConfig.Profile.REALISTIC);
+        UnblockedFlood.Outcome o = new UnblockedFlood(clients, address(smtp)).run(Loopback.UNBLOCKED_FLOOD, 32,
+                Duration.ofSeconds(8), 200_000, Duration.ofSeconds(1), BenchConfig.RECIPIENT);
+
+        assertThat(o.timeToBanMs()).as("banned; %s", o).isNotNull();
+        assertThat(o.greeted()).isPositive();
+        assertThat(o.user().firstFailure()).isNull();
+        assertThat(o.user().allOk()).isTrue();
+    }
+
+    @Test
+    void slowlorisConnectionsAreHeldOrShedWhileTheBystanderIsServed() throws Exception {
+        start(BenchConfig.Profile.REALISTIC);
+        Slowloris.Outcome o = new Slowloris(clients, address(smtp)).run(20, 10, Duration.ofSeconds(3),
+                BenchConfig.RECIPIENT, new ServerStats(List.of(), -1), null);
+
+        assertThat(o.connections()).isEqualTo(200);
+        assertThat(o.greeted() + o.refused()).isPositive();
+        assertThat(o.user().firstFailure()).isNull();
+        assertThat(o.user().allOk()).isTrue();
+        assertThat(o.result().fields).containsKey("held_at_end");
+    }
+
+    @Test
+    void passwordGuessingGetsTheAttackerBannedWhileTheUserLogsIn() throws Exception {
+        start(BenchConfig.Profile.REALISTIC);
+        for (var protocol : PasswordGuessing.Protocol.values()) {
+            String attacker = protocol == PasswordGuessing.Protocol.POP3 ? Loopback.GUESS_POP3 : Loopback.GUESS_SMTP;
+            int port = protocol == PasswordGuessing.Protocol.POP3 ? pop3 : submission;
+            PasswordGuessing.Outcome o = new PasswordGuessing(clients, address(port), protocol)
+                    .run(attacker, 20, Duration.ofSeconds(4), 10_000, BenchConfig.USER, BenchConfig.PASSWORD);
+
+            assertThat(o.answers()).as("failed-login answers, %s", o).isPositive();
+            assertThat(o.successes()).isZero();
+            assertThat(o.firstRefusalMs()).as("banned, %s", o).isNotNull();
+            assertThat(o.user().firstFailure()).isNull();
+            assertThat(o.user().allOk()).isTrue();
+        }
+    }
+
+    @Test
+    void liveBlockRefusesTheAttackerAndClosesItsSessions() throws Exception {
+        start(BenchConfig.Profile.REALISTIC);
+        watcher = new ConfigWatcher(config, server).start();
+        LiveBlock.Outcome o = new LiveBlock(clients, address(smtp)).run(Loopback.LIVE_BLOCK, 5, Duration.ofMillis(20),
+                Duration.ofMillis(500), Duration.ofSeconds(5), address -> BenchConfig.addBlock(config, address));
+
+        assertThat(o.error()).isNull();
+        assertThat(o.heldGreeted()).isEqualTo(5);
+        assertThat(o.probesGreetedBefore()).isPositive();
+        assertThat(o.refusedAfterMs()).as("refused, %s", o).isNotNull();
+        assertThat(o.closedAfterMs()).as("sessions closed, %s", o).isNotNull();
+        assertThat(Files.readString(config)).contains("    - " + Loopback.LIVE_BLOCK);
+    }
+
+    @Test
+    void tablePrintsRatiosOrientedForAgua() {
+        Result a = new Result("4", "4 flood").headline(0.5, "s to ban", false).bar("≤ 2 s", true).details("x");
+        Result p = new Result("4", "4 flood").headline(2.0, "s to ban", false).bar("≤ 2 s", false).details("y");
+        var ctx = Bench.context("agua", true, "test");
+        @SuppressWarnings("unchecked")
+        var am = (java.util.Map<String, Object>) Json.read(Json.write(a.toMap(ctx)));
+        @SuppressWarnings("unchecked")
+        var pm = (java.util.Map<String, Object>) Json.read(Json.write(p.toMap(Bench.context("peer", true, "test"))));
+
+        assertThat(Table.row(am, pm)).contains("| 4.00 |").contains("not run".isEmpty() ? "" : "yes");
+        assertThat(Table.row(am, null)).contains("not run");
     }
 }

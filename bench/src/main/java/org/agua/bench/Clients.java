@@ -1,0 +1,121 @@
+package org.agua.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.codec.string.StringEncoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The connection plumbing every scenario shares: one Netty event-loop group, client sockets bound
+ * to a given loopback address (port 0), a connect timeout, a read timeout, and line framing. Only
+ * loopback addresses are accepted, on both ends.
+ */
+final class Clients implements AutoCloseable {
+
+    static final int CONNECT_TIMEOUT_MILLIS = 5000;
+    static final int READ_TIMEOUT_SECONDS = 10;
+    static final Duration GRACE = Duration.ofSeconds(READ_TIMEOUT_SECONDS + 5);
+    private static final int MAX_LINE = 8192;
+
+    private final EventLoopGroup group;
+
+    Clients(int threads) {
+        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    }
+
+    Bootstrap bootstrap() {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .option(ChannelOption.TCP_NODELAY, true);
+    }
+
+    /**
+     * A connection from {@code local} to {@code server} whose lines arrive as Strings (without the
+     * line end) at a new {@code handler}, and Strings written are sent as ASCII. A read timeout of
+     * {@code readTimeoutSeconds} (0: none) closes the connection with an exception.
+     */
+    ChannelFuture lines(InetSocketAddress server, String local, int readTimeoutSeconds,
+                        Supplier<? extends ChannelHandler> handler) {
+        return connect(bootstrap(), server, local, readTimeoutSeconds, true, handler);
+    }
+
+    /** As {@link #lines} but the lines arrive as ByteBufs (no String per line) and nothing is encoded. */
+    ChannelFuture rawLines(InetSocketAddress server, String local, int readTimeoutSeconds,
+                           Supplier<? extends ChannelHandler> handler) {
+        return connect(bootstrap(), server, local, readTimeoutSeconds, false, handler);
+    }
+
+    ChannelFuture connect(Bootstrap bootstrap, InetSocketAddress server, String local, int readTimeoutSeconds,
+                          boolean strings, Supplier<? extends ChannelHandler> handler) {
+        Loopback.check(server);
+        return bootstrap.handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                if (readTimeoutSeconds > 0) {
+                    ch.pipeline().addLast(new ReadTimeoutHandler(readTimeoutSeconds));
+                }
+                ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE));
+                if (strings) {
+                    ch.pipeline().addLast(new StringDecoder(StandardCharsets.US_ASCII),
+                            new StringEncoder(StandardCharsets.US_ASCII));
+                }
+                ch.pipeline().addLast(handler.get());
+            }
+        }).connect(server, Loopback.local(local));
+    }
+
+    /** Completes {@code future} exceptionally when the connect fails. */
+    static <T> CompletableFuture<T> failOnConnectError(ChannelFuture connect, CompletableFuture<T> future) {
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                future.completeExceptionally(f.cause());
+            }
+        });
+        return future;
+    }
+
+    static void await(CountDownLatch latch, Duration duration) throws InterruptedException {
+        if (!latch.await(duration.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS)) {
+            System.err.println("bench: some connections were still open at the time limit");
+        }
+    }
+
+    /** Runs {@code task} on the event loop after {@code millis}. */
+    void later(Runnable task, long millis) {
+        group.schedule(task, millis, TimeUnit.MILLISECONDS);
+    }
+
+    static void sleepMillis(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,59 @@
+package org.agua.bench;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * The loopback addresses each party of the benchmark uses as its client address. The real user
+ * (the bystander) is 127.0.0.1. Every attacker of an automatic-defence scenario lives in its own
+ * /24 ({@code 127.0.N.x} for scenario N): Agua bans a whole IPv4 /24 once three of its addresses are
+ * banned (the guard's neighbourhood rule), so attackers in 127.0.0.0/24 would get the real user
+ * banned with them. Scenario 3's blocked address stays 127.0.0.2 (a block entry is no automatic ban,
+ * and the peer's postscreen lists that address). The throughput senders and POP3 downloaders have
+ * their own addresses too, so the counts they leave in a server's per-address tables never
+ * touch the bystander's.
+ */
+final class Loopback {
+
+    static final String BYSTANDER = "127.0.0.1";
+    static final String THROUGHPUT_SENDERS = "127.0.1.1";
+    static final String POP3_DOWNLOADERS = "127.0.2.1";
+    static final String BLOCKED_FLOOD = "127.0.0.2";
+    static final String UNBLOCKED_FLOOD = "127.0.4.3";
+    /** Scenario 5: 127.0.5.10, 127.0.5.11, ... */
+    static final String SLOWLORIS_PREFIX = "127.0.5.";
+    static final int SLOWLORIS_FIRST = 10;
+    static final String GUESS_POP3 = "127.0.6.4";
+    static final String GUESS_SMTP = "127.0.6.5";
+    static final String LIVE_BLOCK = "127.0.7.6";
+
+    private Loopback() {}
+
+    /** {@code address}, refused unless it is a loopback address: the benchmark never sends elsewhere. */
+    static InetSocketAddress check(InetSocketAddress address) {
+        if (address == null || address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("the benchmark only talks to loopback addresses, not " + address);
+        }
+        return address;
+    }
+
+    /** {@code HOST:PORT} on loopback. */
+    static InetSocketAddress parse(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("expected HOST:PORT, not " + hostPort);
+        }
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        try {
+            return check(new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(hostPort.substring(colon + 1))));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown host in " + hostPort);
+        }
+    }
+
+    /** A client address to bind, checked to be loopback. */
+    static InetSocketAddress local(String address) {
+        return check(new InetSocketAddress(address, 0));
+    }
+}

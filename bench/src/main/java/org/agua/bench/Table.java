@@ -1,0 +1,103 @@
+package org.agua.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prints the side-by-side table of a results file: {@code Table FILE [AGUA_TARGET]}. One row per
+ * result of the Agua target (default {@code agua}), the peer's result of the same row beside it (any
+ * other target; "not run" without one), the ratio oriented so that more than 1 means Agua did
+ * better (Agua/peer where higher is better, peer/Agua where lower is), whether the issue's bar was
+ * met, and notes: the CPU of server and generator, and "machine-bound" where together they used at
+ * least 90 % of all cores.
+ */
+public final class Table {
+
+    private Table() {}
+
+    public static void main(String[] args) throws Exception {
+        String aguaTarget = args.length > 1 ? args[1] : "agua";
+        List<Map<String, Object>> agua = new ArrayList<>();
+        Map<String, Map<String, Object>> peer = new LinkedHashMap<>();
+        String peerName = null;
+        for (String line : Files.readAllLines(Path.of(args[0]))) {
+            if (line.isBlank()) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) Json.read(line);
+            if (aguaTarget.equals(m.get("target"))) {
+                agua.add(m);
+            } else {
+                peerName = String.valueOf(m.get("target"));
+                peer.put(String.valueOf(m.get("row")), m);
+            }
+        }
+        System.out.println("| scenario | Agua | " + (peerName == null ? "peer" : peerName) + " | ratio | bar met? | notes |");
+        System.out.println("|---|---:|---:|---:|---|---|");
+        for (Map<String, Object> a : agua) {
+            Map<String, Object> p = peer.get(String.valueOf(a.get("row")));
+            System.out.println(row(a, p));
+        }
+    }
+
+    static String row(Map<String, Object> a, Map<String, Object> p) {
+        String unit = String.valueOf(a.get("unit"));
+        Double av = (Double) a.get("headline");
+        Double pv = p == null ? null : (Double) p.get("headline");
+        boolean higher = "higher".equals(a.get("better"));
+        String ratio;
+        if (p == null) {
+            ratio = "—";
+        } else if (av == null || pv == null) {
+            ratio = "n/a";
+        } else {
+            double num = higher ? av : pv;
+            double den = higher ? pv : av;
+            ratio = den == 0 ? (num == 0 ? "1" : "∞") : "%.2f".formatted(num / den);
+        }
+        String scenario = String.valueOf(a.get("scenario"));
+        String bar = String.valueOf(a.get("bar"));
+        Object met = a.get("bar_met");
+        String metText;
+        if ("1".equals(scenario) || "2".equals(scenario)) {
+            double factor = "1".equals(scenario) ? 2 : 1;
+            if (p == null || av == null || pv == null) {
+                metText = "needs peer (" + bar + ")";
+            } else {
+                metText = (av >= factor * pv ? "yes" : "no") + " (" + bar + ")";
+            }
+        } else {
+            metText = (met == null ? "?" : Boolean.TRUE.equals(met) ? "yes" : "no") + " (" + bar + ")";
+        }
+        String notes = a.get("details") + "; " + cpu("Agua", a) + (p == null ? "" : "; peer: " + p.get("details") + "; " + cpu("peer", p));
+        return "| %s | %s | %s | %s | %s | %s |".formatted(a.get("row"), value(av, unit),
+                p == null ? "not run" : value(pv, unit), ratio, metText, notes);
+    }
+
+    private static String cpu(String who, Map<String, Object> m) {
+        Object s = m.get("cpu_server_pct");
+        Object g = m.get("cpu_generator_pct");
+        String text = "%s cpu server %s, generator %s".formatted(who, s == null ? "n/a" : "%.0f %%".formatted((Double) s),
+                g == null ? "n/a" : "%.0f %%".formatted((Double) g));
+        return Boolean.TRUE.equals(m.get("machine_bound")) ? text + ", machine-bound" : text;
+    }
+
+    private static String value(Double v, String unit) {
+        return v == null ? "—" : number(v) + " " + unit;
+    }
+
+    static String number(double v) {
+        if (Math.abs(v) >= 100) {
+            return "%,.0f".formatted(v);
+        }
+        if (Math.abs(v) >= 10) {
+            return "%.1f".formatted(v);
+        }
+        return "%.2f".formatted(v);
+    }
+}
