@@ -53,6 +53,8 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     private static final int IDLE_CHECKS_PER_TIMEOUT = 4;
 
     public static final Reply AUTH_FAILED = Reply.err("AUTH", "Authentication failed.");
+    /** The answer to a failed login that got the address banned, as a banned address hears at connect. */
+    static final Reply BANNED = Reply.err("SYS/PERM", "access temporarily denied");
     public static final Reply LOGIN_NEEDS_TLS =
             Reply.err("AUTH", "Plaintext authentication disallowed on non-secure (SSL/TLS) connections.");
 
@@ -474,7 +476,8 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         log.info("pop3.login.failed id={} client={} failures={} delay={}", id, clientAddress(), failedLogins,
                 penalty.delay());
         if (penalty.banned()) {
-            closeWith(AUTH_FAILED);
+            // Not one more answer to the guess: the address is banned, and the client hears that.
+            closeWith(BANNED);
         } else if (penalty.delay().isZero()) {
             respondLater(() -> AUTH_FAILED);
         } else {

@@ -1,5 +1,7 @@
 package org.agua.pop3;
 
+import org.agua.guard.GuardPolicy;
+import org.agua.guard.Rate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +108,19 @@ class Pop3LimitsTest {
         pop3.advanceTime(Duration.ofSeconds(20));
         pop3.expect("-ERR [AUTH] ");
         pop3.expect("-ERR Too many bad commands.");
+        pop3.expectClosed();
+    }
+
+    @Test
+    void theFailedLoginThatBansIsAnsweredWithTheBanNotAnotherAuthFailure() {
+        GuardPolicy d = GuardPolicy.defaults();
+        greeted(TestServer.plain(mailRoot).withPolicy(new GuardPolicy(d.rules(), d.maxConnections(),
+                d.maxConnectionsPerIp(), d.ipv6Prefix(), d.idleTimeout(), d.errorLimit(), d.mode(),
+                d.connectionRatePerIp(), d.messageRatePerIp(), new Rate(2, Duration.ofMinutes(10)), d.banTime(),
+                d.banTimeMax())));
+        pop3.send("AUTH PLAIN " + Pop3LoginTest.plain(ALICE, "guess1")).expect("-ERR [AUTH] ");
+        pop3.send("AUTH PLAIN " + Pop3LoginTest.plain(ALICE, "guess2"));
+        assertThat(pop3.line()).isEqualTo("-ERR [SYS/PERM] access temporarily denied");
         pop3.expectClosed();
     }
 

@@ -17,6 +17,7 @@ abstract class SaslSteps implements SaslExchange {
 
     static final Reply CANCELLED = Reply.of(501, "5.0.0", "Authentication cancelled");
     static final Reply UNDECODABLE = Reply.of(501, "5.5.2", "Cannot decode response");
+    static final Reply BANNED = Reply.of(421, "4.7.0", "access temporarily denied");
 
     final SmtpSession session;
 
@@ -84,8 +85,13 @@ abstract class SaslSteps implements SaslExchange {
             // The guard counts the failure, and says how long to make the client wait for the answer.
             LoginPenalty penalty = session.guard().loginFailed(username, password);
             session.services().events().loginFailed(session.service().listenerName());
-            Reply failed = Reply.of(535, "5.7.8", "Authentication credentials invalid");
-            session.respondLater(() -> penalty.banned() ? session.closeWith(failed) : failed, penalty.delay());
+            if (penalty.banned()) {
+                // Not one more answer to the guess: the address is banned, and the client hears
+                // that. 421 is the reply that lets a server close the channel (RFC 5321, 3.8).
+                session.respondLater(() -> session.closeWith(BANNED));
+                return;
+            }
+            session.respondLater(() -> Reply.of(535, "5.7.8", "Authentication credentials invalid"), penalty.delay());
         });
         return Reply.LATER;
     }
