@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -115,6 +117,21 @@ class LiveReloadTest {
             });
             assertThat(in.readLine()).as("the open session is closed").isNull();
         }
+    }
+
+    @Test
+    void aSaveIsSeenThroughFileSystemEventsWithoutWaitingForThePoll() throws Exception {
+        watcher.close();
+        watcher = new ConfigWatcher(configFile, server, TimeUnit.HOURS.toMillis(1)).start();
+
+        save(config("127.0.0.1"));
+        await().atMost(WITHIN).until(() -> server.generation().number() == 2);
+
+        // An edit in place (an append, as `echo >>` does) is seen too, once its writes settle.
+        Files.writeString(configFile, "admin:\n  metrics_without_token: true\n", StandardOpenOption.APPEND);
+        await().atMost(WITHIN).until(() -> server.generation().number() == 3);
+        assertThat(server.generation().config().admin().metricsWithoutToken()).isTrue();
+        assertThat(watcher.lastProblems()).isEmpty();
     }
 
     @Test
