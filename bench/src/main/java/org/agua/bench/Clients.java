@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The connection plumbing every scenario shares: one Netty event-loop group, client sockets bound
+ * The connection plumbing every scenario shares: one Netty event-loop group (and one for the real
+ * user), client sockets bound
  * to a given loopback address (port 0), a connect timeout, a read timeout, and line framing. Only
  * loopback addresses are accepted, on both ends.
  */
@@ -36,9 +37,16 @@ final class Clients implements AutoCloseable {
     private static final int MAX_LINE = 8192;
 
     private final EventLoopGroup group;
+    /**
+     * The real user's connections (from {@link Loopback#BYSTANDER}) get an event loop of their own,
+     * so that the latency measured for them is the server's and not the time their replies waited
+     * behind an attack's events in the generator.
+     */
+    private final EventLoopGroup userGroup;
 
     Clients(int threads) {
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.userGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
     Bootstrap bootstrap() {
@@ -66,6 +74,9 @@ final class Clients implements AutoCloseable {
     ChannelFuture connect(Bootstrap bootstrap, InetSocketAddress server, String local, int readTimeoutSeconds,
                           boolean strings, Supplier<? extends ChannelHandler> handler) {
         Loopback.check(server);
+        if (Loopback.BYSTANDER.equals(local)) {
+            bootstrap = bootstrap.clone(userGroup);
+        }
         return bootstrap.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -117,5 +128,6 @@ final class Clients implements AutoCloseable {
     @Override
     public void close() {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        userGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

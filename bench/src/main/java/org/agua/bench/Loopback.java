@@ -17,7 +17,15 @@ import java.net.UnknownHostException;
 final class Loopback {
 
     static final String BYSTANDER = "127.0.0.1";
-    static final String THROUGHPUT_SENDERS = "127.0.1.1";
+    /**
+     * Scenario 1's senders, one address each (127.0.1.1, 127.0.1.2, ...), as 50 sending MTAs
+     * would be: no server's per-client limit (Postfix allows 50 connections per client by default)
+     * decides the result.
+     */
+    static String throughputSender(int index) {
+        return "127.0.1." + (1 + index % 250);
+    }
+
     static final String POP3_DOWNLOADERS = "127.0.2.1";
     static final String BLOCKED_FLOOD = "127.0.0.2";
     static final String UNBLOCKED_FLOOD = "127.0.4.3";

@@ -51,6 +51,25 @@ final class Maildirs {
         return written;
     }
 
+    /**
+     * Empties {@code maildir}'s {@code new/} and {@code cur/} and fills it again to {@code count}
+     * messages, so that a scenario whose real user logs in over POP3 finds the same mailbox on every
+     * server, whatever an earlier scenario delivered into it (a faster server delivers more).
+     */
+    static void reset(Path maildir, int count, int size, String address, String owner) throws IOException {
+        for (String sub : new String[] {"new", "cur"}) {
+            Path dir = maildir.resolve(sub);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path file : (Iterable<Path>) files::iterator) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        }
+        fill(maildir, count, size, address, owner);
+    }
+
     private static int count(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return (int) files.filter(Files::isRegularFile).count();

@@ -38,13 +38,19 @@ final class ServerStats {
         return !roots.isEmpty();
     }
 
-    /** CPU seconds (user + system) of the trees so far. */
+    /**
+     * CPU seconds (user + system) of the trees so far, including their children that have ended:
+     * a process's own time plus the time of the children it reaped (cutime, cstime). Postfix and
+     * Dovecot masters reap their workers, which come and go during a run; without the reaped time
+     * the sum would drop whenever one exits.
+     */
     double cpuSeconds() {
         double sum = 0;
         for (long pid : tree()) {
             String[] f = stat(pid);
             if (f != null) {
-                sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in USER_HZ ticks
+                // utime, stime, cutime, cstime in USER_HZ ticks
+                sum += (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
             }
         }
         return sum;
@@ -119,7 +125,7 @@ final class ServerStats {
         return out;
     }
 
-    /** The fields of /proc/PID/stat after the command name: [0] state, [1] ppid, [11] utime, [12] stime. */
+    /** The fields of /proc/PID/stat after the command name: [0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
     private static String[] stat(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

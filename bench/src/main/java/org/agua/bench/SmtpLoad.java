@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Scenario 1 (SMTP throughput, one 2 KB message per connection, from 127.0.1.1) and scenario 3 (a
+ * Scenario 1 (SMTP throughput, one 2 KB message per connection, each sender from its own 127.0.1.x) and scenario 3 (a
  * flood of connections from a blocked address, 127.0.0.2, while the real user on 127.0.0.1 sends
  * mail at its pace). Every loop is bounded in count and in time.
  */
@@ -72,7 +72,7 @@ public final class SmtpLoad {
     }
 
     /**
-     * Scenario 1: {@code senders} concurrent senders from 127.0.1.1, one message per connection,
+     * Scenario 1: {@code senders} concurrent senders, each from its own address (127.0.1.1, .2, ...), one message per connection,
      * until {@code maxMessages} transactions have started or {@code duration} has passed.
      */
     public Throughput throughput(int senders, Duration duration, int maxMessages, String recipient)
@@ -86,6 +86,7 @@ public final class SmtpLoad {
         long deadline = begin + duration.toNanos();
         CountDownLatch chainsDone = new CountDownLatch(senders);
         for (int i = 0; i < senders; i++) {
+            String from = Loopback.throughputSender(i);
             new Runnable() {
                 @Override
                 public void run() {
@@ -94,7 +95,7 @@ public final class SmtpLoad {
                         return;
                     }
                     SmtpTransaction tx = new SmtpTransaction(SENDER, recipient, message);
-                    Clients.failOnConnectError(clients.lines(server, Loopback.THROUGHPUT_SENDERS,
+                    Clients.failOnConnectError(clients.lines(server, from,
                             Clients.READ_TIMEOUT_SECONDS, () -> tx), tx.done()).whenComplete((nanos, error) -> {
                         if (error == null) {
                             latencies.add(nanos);
