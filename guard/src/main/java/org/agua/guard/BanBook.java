@@ -81,11 +81,12 @@ final class BanBook {
     }
 
     /**
-     * As {@link #find(byte[], Instant)}, at {@code nowMillis}; with no active ban (the usual case
-     * at connect) it answers without building an {@link Instant}.
+     * As {@link #find(byte[], Instant)}, for the 128 bits of {@link AddressBits} at
+     * {@code nowMillis}; with no active ban (the usual case at connect) it answers without building
+     * anything.
      */
-    Ban find(byte[] address, long nowMillis) {
-        return active.isEmpty() ? null : find(address, Instant.ofEpochMilli(nowMillis));
+    Ban find(long high, long low, long nowMillis) {
+        return active.isEmpty() ? null : find(AddressBits.bytes(high, low), Instant.ofEpochMilli(nowMillis));
     }
 
     /**
