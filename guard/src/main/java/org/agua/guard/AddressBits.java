@@ -12,8 +12,8 @@ import java.net.InetAddress;
  * key made of an array or a record is one more object per connection. An {@link Inet4Address}
  * gives its address without any copy as its {@code hashCode()} (the address as an int, as it has
  * been since Java 1.0; {@code AddressBitsTest} checks it), so the refusal of an IPv4 flood reads
- * the address with no allocation at all. An IPv6 address still costs a clone of 16 bytes per call
- * here, which HotSpot removes when the call is inlined (the array never leaves it).
+ * the address with no allocation at all. An IPv6 address costs one copy of its 16 bytes (32 bytes
+ * of heap): the JDK has no other way to read it. Callers read it once ({@link #ipv6Bytes}).
  */
 final class AddressBits {
 
@@ -23,18 +23,30 @@ final class AddressBits {
     private AddressBits() {
     }
 
+    /**
+     * The bytes to read an IPv6 address from, or null for IPv4 (read from {@code hashCode()} with no
+     * copy). Read them once and pass them to {@link #high(InetAddress, byte[])} and
+     * {@link #low(InetAddress, byte[])}: each call is a copy.
+     */
+    static byte[] ipv6Bytes(InetAddress address) {
+        return address instanceof Inet4Address ? null : address.getAddress();
+    }
+
+    static long high(InetAddress address, byte[] ipv6) {
+        return ipv6 == null ? 0 : readLong(ipv6, 0);
+    }
+
+    static long low(InetAddress address, byte[] ipv6) {
+        return ipv6 == null ? IPV4_MAPPED | (address.hashCode() & 0xffffffffL) : readLong(ipv6, 8);
+    }
+
+    /** For one-off reads (tests, tools); a hot path reads {@link #ipv6Bytes} once instead. */
     static long high(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            return 0;
-        }
-        return readLong(address.getAddress(), 0);
+        return high(address, ipv6Bytes(address));
     }
 
     static long low(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            return IPV4_MAPPED | (address.hashCode() & 0xffffffffL);
-        }
-        return readLong(address.getAddress(), 8);
+        return low(address, ipv6Bytes(address));
     }
 
     /** Whether the 128 bits are an IPv4 address (or an IPv4-mapped IPv6 one). */

@@ -54,7 +54,8 @@ public final class AddressRules {
 
     /** The most specific entry containing {@code address}; allow wins a tie. */
     public Optional<Rule> match(InetAddress address) {
-        Entry entry = find(AddressBits.high(address), AddressBits.low(address));
+        byte[] ipv6 = AddressBits.ipv6Bytes(address);
+        Entry entry = find(AddressBits.high(address, ipv6), AddressBits.low(address, ipv6));
         return entry == null ? Optional.empty() : entry.found;
     }
 

@@ -101,17 +101,17 @@ final class ClientTable<V> {
     }
 
     /**
-     * The live value of the key or null; counts as a use, as a read of the table always has. The
-     * caller holds this table's lock.
+     * The live value of the key or null. Any read counts as a use, of an expired entry too, as it
+     * did in the access-ordered map this table replaced. The caller holds this table's lock.
      */
     @SuppressWarnings("unchecked")
     V peek(long high, long low, long now) {
         int slot = find(high, low);
-        if (slot == NONE || expiries[slot] <= now) {
+        if (slot == NONE) {
             return null;
         }
         touch(slot);
-        return (V) values[slot];
+        return expiries[slot] <= now ? null : (V) values[slot];
     }
 
     /** Applies {@code change} to the live entry of the key, if there is one; creates nothing. */

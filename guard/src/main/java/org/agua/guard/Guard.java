@@ -201,8 +201,9 @@ public final class Guard {
         boolean enforce = !current.observing();
         // The address and the client key as primitives (see AddressBits, CountKey): the decision
         // below builds no object, and a refusal returns a shared one.
-        long high = AddressBits.high(client);
-        long low = AddressBits.low(client);
+        byte[] ipv6 = AddressBits.ipv6Bytes(client);
+        long high = AddressBits.high(client, ipv6);
+        long low = AddressBits.low(client, ipv6);
         long keyHigh = CountKey.high(high, low, current.ipv6Prefix());
         long keyLow = CountKey.low(high, low, current.ipv6Prefix());
 
@@ -275,8 +276,9 @@ public final class Guard {
      * its whole network of {@code ipv6_prefix} bits for IPv6.
      */
     public int openConnections(InetAddress client) {
-        long high = AddressBits.high(client);
-        long low = AddressBits.low(client);
+        byte[] ipv6 = AddressBits.ipv6Bytes(client);
+        long high = AddressBits.high(client, ipv6);
+        long low = AddressBits.low(client, ipv6);
         int prefix = policy.get().ipv6Prefix();
         return counter.count(CountKey.high(high, low, prefix), CountKey.low(high, low, prefix));
     }
@@ -472,8 +474,9 @@ public final class Guard {
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
         boolean enforce = !current.observing();
-        long high = AddressBits.high(slot.client());
-        long low = AddressBits.low(slot.client());
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        long high = AddressBits.high(slot.client(), ipv6);
+        long low = AddressBits.low(slot.client(), ipv6);
         if (allowed(current, high, low)) {
             return Decision.ALLOWED;
         }
@@ -503,8 +506,9 @@ public final class Guard {
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
         boolean enforce = !current.observing();
-        long high = AddressBits.high(slot.client());
-        long low = AddressBits.low(slot.client());
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        long high = AddressBits.high(slot.client(), ipv6);
+        long low = AddressBits.low(slot.client(), ipv6);
         if (allowed(current, high, low)) {
             return LoginPenalty.NONE;
         }
@@ -569,8 +573,9 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        long high = AddressBits.high(slot.client());
-        long low = AddressBits.low(slot.client());
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        long high = AddressBits.high(slot.client(), ipv6);
+        long low = AddressBits.low(slot.client(), ipv6);
         if (allowed(current, high, low)) {
             return false;
         }
