@@ -126,9 +126,7 @@ final class ConnectionCounter {
                 }
                 return ++counts[i];
             }
-            if (max < 1) {
-                return 0;
-            }
+            // A new key is let in without a look at max: GuardPolicy keeps every limit at one or more.
             highs[i] = high;
             lows[i] = low;
             hashes[i] = hash;
