@@ -42,13 +42,14 @@ final class ClientTable<V> {
     private final LongFunction<V> create;
     private final ObjLongConsumer<V> reset;
     private final long seed = ThreadLocalRandom.current().nextLong();
-    private long[] highs = new long[0];
-    private long[] lows = new long[0];
-    private long[] expiries = new long[0];
+    // Per slot, side by side so one cache line answers a lookup: key high, key low, expiry.
+    private long[] keys = new long[0];
     private Object[] values = new Object[0];
     private int[] older = new int[0];      // towards the head (least recently used); the free list too
     private int[] newer = new int[0];
-    private int[] index = new int[0];      // slot + 1, 0 = empty
+    // Per index position: the key's hash in the high half, slot + 1 in the low half; 0 = empty. With
+    // the hash here, a probe or a shift after a removal reads no other array.
+    private long[] index = new long[0];
     private int head = NONE;
     private int tail = NONE;
     private int free = NONE;
@@ -85,10 +86,10 @@ final class ClientTable<V> {
         int slot = find(high, low);
         if (slot == NONE) {
             slot = insert(high, low, now);
-        } else if (expiries[slot] <= now) {
+        } else if (keys[3 * slot + 2] <= now) {
             reset.accept((V) values[slot], now);
         }
-        expiries[slot] = expiresAt;
+        keys[3 * slot + 2] = expiresAt;
         touch(slot);
         return (V) values[slot];
     }
@@ -111,7 +112,7 @@ final class ClientTable<V> {
             return null;
         }
         touch(slot);
-        return expiries[slot] <= now ? null : (V) values[slot];
+        return keys[3 * slot + 2] <= now ? null : (V) values[slot];
     }
 
     /** Applies {@code change} to the live entry of the key, if there is one; creates nothing. */
@@ -134,7 +135,7 @@ final class ClientTable<V> {
         int removed = 0;
         for (int slot = head; slot != NONE; ) {
             int next = newer[slot];
-            if (which.test(highs[slot], lows[slot])) {
+            if (which.test(keys[3 * slot], keys[3 * slot + 1])) {
                 remove(slot, true);
                 removed++;
             }
@@ -147,7 +148,7 @@ final class ClientTable<V> {
     synchronized void sweep(long now) {
         for (int slot = head; slot != NONE; ) {
             int next = newer[slot];
-            if (expiries[slot] <= now) {
+            if (keys[3 * slot + 2] <= now) {
                 remove(slot, false);
             }
             slot = next;
@@ -164,7 +165,7 @@ final class ClientTable<V> {
     }
 
     private void dropExpiredHead(long now) {
-        while (head != NONE && expiries[head] <= now) {
+        while (head != NONE && keys[3 * head + 2] <= now) {
             remove(head, true);
         }
     }
@@ -181,13 +182,13 @@ final class ClientTable<V> {
             slot = free;
             free = older[slot];
         } else {
-            if (used == highs.length) {
+            if (used == values.length) {
                 grow();
             }
             slot = used++;
         }
-        highs[slot] = high;
-        lows[slot] = low;
+        keys[3 * slot] = high;
+        keys[3 * slot + 1] = low;
         if (values[slot] == null) {
             values[slot] = create.apply(now);
         } else {
@@ -196,7 +197,7 @@ final class ClientTable<V> {
         older[slot] = NONE;
         newer[slot] = NONE;
         link(slot);
-        place(slot);
+        place(slot, hash(high, low));
         size++;
         return slot;
     }
@@ -252,37 +253,38 @@ final class ClientTable<V> {
             return NONE;
         }
         int mask = index.length - 1;
-        for (int i = hash(high, low) & mask; ; i = (i + 1) & mask) {
-            int entry = index[i];
+        int hash = hash(high, low);
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
+            long entry = index[i];
             if (entry == 0) {
                 return NONE;
             }
-            int slot = entry - 1;
-            if (highs[slot] == high && lows[slot] == low) {
+            int slot = (int) entry - 1;
+            if ((int) (entry >>> 32) == hash && keys[3 * slot] == high && keys[3 * slot + 1] == low) {
                 return slot;
             }
         }
     }
 
-    private void place(int slot) {
+    private void place(int slot, int hash) {
         int mask = index.length - 1;
-        int i = hash(highs[slot], lows[slot]) & mask;
+        int i = hash & mask;
         while (index[i] != 0) {
             i = (i + 1) & mask;
         }
-        index[i] = slot + 1;
+        index[i] = (long) hash << 32 | (slot + 1);
     }
 
     /** Removes the slot from the index, shifting back the entries after it (linear probing keeps no tombstones). */
     private void unindex(int slot) {
         int mask = index.length - 1;
-        int i = hash(highs[slot], lows[slot]) & mask;
-        while (index[i] != slot + 1) {
+        int i = hash(keys[3 * slot], keys[3 * slot + 1]) & mask;
+        while ((int) index[i] != slot + 1) {
             i = (i + 1) & mask;
         }
         int hole = i;
         for (int j = (hole + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
-            int home = hash(highs[index[j] - 1], lows[index[j] - 1]) & mask;
+            int home = (int) (index[j] >>> 32) & mask;
             // The entry at j may fill the hole if its home is not within (hole, j], cyclically.
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 index[hole] = index[j];
@@ -293,17 +295,15 @@ final class ClientTable<V> {
     }
 
     private void grow() {
-        int length = (int) Math.min(capacity, Math.max(INITIAL, 2L * highs.length));
-        highs = java.util.Arrays.copyOf(highs, length);
-        lows = java.util.Arrays.copyOf(lows, length);
-        expiries = java.util.Arrays.copyOf(expiries, length);
+        int length = (int) Math.min(capacity, Math.max(INITIAL, 2L * values.length));
+        keys = java.util.Arrays.copyOf(keys, 3 * length);
         values = java.util.Arrays.copyOf(values, length);
         older = java.util.Arrays.copyOf(older, length);
         newer = java.util.Arrays.copyOf(newer, length);
         // At most half full, so a probe stays short.
-        index = new int[Integer.highestOneBit(Math.max(2, length) * 2 - 1) * 2];
+        index = new long[Integer.highestOneBit(Math.max(2, length) * 2 - 1) * 2];
         for (int slot = head; slot != NONE; slot = newer[slot]) {
-            place(slot);
+            place(slot, hash(keys[3 * slot], keys[3 * slot + 1]));
         }
     }
 
