@@ -12,6 +12,10 @@ import java.util.Optional;
  * blocked /24 is allowed, a /32 blocked inside an allowed /16 is blocked. When the very same
  * network is in both lists, allow wins: an operator who writes an address into {@code allow} means
  * it, and the mistake of refusing a trusted client is the one that is hard to notice.
+ *
+ * <p>A lookup allocates nothing: the address is read as two longs ({@link AddressBits}) and each
+ * entry keeps the {@link Optional} that {@link #match} returns for it, made once when the rules
+ * are built.
  */
 public final class AddressRules {
 
@@ -22,11 +26,22 @@ public final class AddressRules {
     /** The entry that decided: its network and whether it blocks or allows. */
     public record Rule(Cidr network, Action action) {}
 
-    private static final PrefixTrie.Merge<Rule> ALLOW_WINS =
-            (existing, added) -> existing.action() == Action.ALLOW ? existing : added;
+    /** A rule and the answer {@link #match} gives for it, so a match builds no {@link Optional}. */
+    private static final class Entry {
+        final Rule rule;
+        final Optional<Rule> found;
 
-    private final PrefixTrie<Rule> ipv4 = new PrefixTrie<>(4);
-    private final PrefixTrie<Rule> ipv6 = new PrefixTrie<>(16);
+        Entry(Rule rule) {
+            this.rule = rule;
+            this.found = Optional.of(rule);
+        }
+    }
+
+    private static final PrefixTrie.Merge<Entry> ALLOW_WINS =
+            (existing, added) -> existing.rule.action() == Action.ALLOW ? existing : added;
+
+    private final PrefixTrie<Entry> ipv4 = new PrefixTrie<>(32);
+    private final PrefixTrie<Entry> ipv6 = new PrefixTrie<>(128);
 
     private AddressRules(List<Cidr> block, List<Cidr> allow) {
         block.forEach(network -> add(new Rule(network, Action.BLOCK)));
@@ -39,12 +54,15 @@ public final class AddressRules {
 
     /** The most specific entry containing {@code address}; allow wins a tie. */
     public Optional<Rule> match(InetAddress address) {
-        return Optional.ofNullable(matchBytes(Cidr.canonicalBytes(address)));
+        byte[] ipv6 = AddressBits.ipv6Bytes(address);
+        Entry entry = find(AddressBits.high(address, ipv6), AddressBits.low(address, ipv6));
+        return entry == null ? Optional.empty() : entry.found;
     }
 
-    /** As {@link #match}, on bytes from {@link Cidr#canonicalBytes}; null when nothing matches. */
-    Rule matchBytes(byte[] address) {
-        return (address.length == 4 ? ipv4 : ipv6).longestMatch(address);
+    /** As {@link #match}, on the 128 bits of {@link AddressBits}; null when nothing matches. */
+    Rule matchBits(long high, long low) {
+        Entry entry = find(high, low);
+        return entry == null ? null : entry.rule;
     }
 
     /** The number of distinct networks; one that is in both lists counts once. */
@@ -52,9 +70,19 @@ public final class AddressRules {
         return ipv4.size() + ipv6.size();
     }
 
+    private Entry find(long high, long low) {
+        if (AddressBits.isIpv4(high, low)) {
+            return ipv4.longestMatch(low << 32, 0);
+        }
+        return ipv6.longestMatch(high, low);
+    }
+
     private void add(Rule rule) {
         Cidr network = rule.network();
-        PrefixTrie<Rule> trie = network.isIpv4() ? ipv4 : ipv6;
-        trie.put(network.networkBytes(), network.prefixLength(), rule, ALLOW_WINS);
+        if (network.isIpv4()) {
+            ipv4.put(network.low() << 32, 0, network.prefixLength(), new Entry(rule), ALLOW_WINS);
+        } else {
+            ipv6.put(network.high(), network.low(), network.prefixLength(), new Entry(rule), ALLOW_WINS);
+        }
     }
 }

@@ -8,7 +8,10 @@ import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 /**
- * Per-client state (a rate count, failed logins, an offence history) that forgets by itself. Each
+ * State per network (an offence history, a neighbourhood) that forgets by itself, for
+ * {@link BanBook}: its keys are networks of any length ({@link Cidr}), and it is touched only when a
+ * ban is imposed, so a key object there costs nothing that matters. The per-client tables on the
+ * path of every connection are {@link ClientTable}s, which allocate nothing. Each
  * entry has an expiry; an expired entry counts as absent and is removed. The table never holds
  * more than {@code capacity} entries: when full, the least recently used entry is evicted, so a
  * flood of spoofed or rotating addresses costs a bounded amount of memory (the price: under such a

@@ -58,8 +58,45 @@ final class BanBook {
         }
     }
 
+    /**
+     * A key of the active bans: a network as the 128 bits of {@link AddressBits} and a prefix
+     * length over those 128 bits (an IPv4 /n is ::ffff:a.b.c.d/96+n, so it never equals an IPv6
+     * network). The keys in the map are never changed after they are put; {@link #find} looks up
+     * with a probe of the thread's own that it refills, so that refusing a banned client, which
+     * under attack is every connection, builds nothing.
+     */
+    private static final class NetworkKey {
+        long high;
+        long low;
+        int length;
+
+        static NetworkKey of(Cidr network) {
+            return new NetworkKey().set(network.high(), network.low(),
+                    network.isIpv4() ? 96 + network.prefixLength() : network.prefixLength());
+        }
+
+        NetworkKey set(long high, long low, int length) {
+            this.high = high & AddressBits.mask(length);
+            this.low = low & AddressBits.mask(length - 64);
+            this.length = length;
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NetworkKey other && other.high == high && other.low == low && other.length == length;
+        }
+
+        @Override
+        public int hashCode() {
+            return (Long.hashCode(high) * 31 + Long.hashCode(low)) * 31 + length;
+        }
+    }
+
+    private static final ThreadLocal<NetworkKey> PROBE = ThreadLocal.withInitial(NetworkKey::new);
+
     private final int capacity;
-    private final ConcurrentHashMap<Cidr, Ban> active = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<NetworkKey, Ban> active = new ConcurrentHashMap<>();
     private final int[] ipv4PerLength = new int[33];
     private final int[] ipv6PerLength = new int[129];
     private volatile int[] ipv4Lengths = new int[0];
@@ -77,15 +114,20 @@ final class BanBook {
 
     /** The most specific active ban covering {@code address} (bytes from {@link Cidr#canonicalBytes}); null when none. */
     Ban find(byte[] address, Instant now) {
-        return findCovering(address, address.length * 8, now);
+        return findCovering(AddressBits.high(address), AddressBits.low(address), address.length * 8, now.getEpochSecond(),
+                now.getNano());
     }
 
     /**
-     * As {@link #find(byte[], Instant)}, at {@code nowMillis}; with no active ban (the usual case
-     * at connect) it answers without building an {@link Instant}.
+     * As {@link #find(byte[], Instant)}, for the 128 bits of {@link AddressBits} at
+     * {@code nowMillis}; with no active ban (the usual case at connect) it answers without building
+     * anything.
      */
-    Ban find(byte[] address, long nowMillis) {
-        return active.isEmpty() ? null : find(address, Instant.ofEpochMilli(nowMillis));
+    Ban find(long high, long low, long nowMillis) {
+        if (active.isEmpty()) {
+            return null;
+        }
+        return findCovering(high, low, 128, Math.floorDiv(nowMillis, 1000), (int) Math.floorMod(nowMillis, 1000) * 1_000_000);
     }
 
     /**
@@ -96,7 +138,8 @@ final class BanBook {
      */
     synchronized List<Ban> impose(Cidr network, Ban.Cause cause, String reason, Map<String, Long> counts,
                                   Instant now, GuardPolicy policy) {
-        if (findCovering(network.networkBytes(), network.prefixLength(), now) != null) {
+        if (findCovering(network.high(), network.low(), network.prefixLength(), now.getEpochSecond(), now.getNano())
+                != null) {
             return List.of();
         }
         if (active.size() >= capacity) {
@@ -111,7 +154,7 @@ final class BanBook {
 
     /** Adds or replaces a ban as given (an operator's, or one loaded from disk); never refused for capacity. */
     synchronized void put(Ban ban) {
-        Ban before = active.put(ban.network(), ban);
+        Ban before = active.put(NetworkKey.of(ban.network()), ban);
         if (before == null) {
             countLength(ban.network(), 1);
         }
@@ -185,21 +228,33 @@ final class BanBook {
         return skipped;
     }
 
-    private Ban findCovering(byte[] address, int maxPrefix, Instant now) {
+    /**
+     * The most specific active ban of at most {@code maxPrefix} bits (of the address's family)
+     * covering the address, at the instant {@code second}/{@code nano}; builds nothing.
+     */
+    private Ban findCovering(long high, long low, int maxPrefix, long second, int nano) {
         if (active.isEmpty()) {
             return null;
         }
-        int[] lengths = address.length == 4 ? ipv4Lengths : ipv6Lengths;
+        boolean ipv4 = AddressBits.isIpv4(high, low);
+        int[] lengths = ipv4 ? ipv4Lengths : ipv6Lengths;
+        NetworkKey probe = PROBE.get();
         for (int length : lengths) {
             if (length > maxPrefix) {
                 continue;
             }
-            Ban ban = active.get(Cidr.ofBytes(address, length));
-            if (ban != null && ban.activeAt(now)) {
+            Ban ban = active.get(probe.set(high, low, ipv4 ? 96 + length : length));
+            if (ban != null && activeAt(ban, second, nano)) {
                 return ban;
             }
         }
         return null;
+    }
+
+    /** {@link Ban#activeAt} without an {@link Instant}: whether {@code second}/{@code nano} is before the expiry. */
+    private static boolean activeAt(Ban ban, long second, int nano) {
+        Instant expiry = ban.expiry();
+        return second < expiry.getEpochSecond() || (second == expiry.getEpochSecond() && nano < expiry.getNano());
     }
 
     private Ban escalated(Cidr network, Ban.Cause cause, String reason, Map<String, Long> counts, Instant now,
@@ -228,7 +283,7 @@ final class BanBook {
             return null;
         }
         Cidr hood = Cidr.ofBytes(network.networkBytes(), length);
-        if (findCovering(hood.networkBytes(), length, now) != null) {
+        if (findCovering(hood.high(), hood.low(), length, now.getEpochSecond(), now.getNano()) != null) {
             return null;
         }
         long nowMillis = now.toEpochMilli();
@@ -248,7 +303,7 @@ final class BanBook {
     }
 
     private void remove(Ban ban) {
-        if (active.remove(ban.network(), ban)) {
+        if (active.remove(NetworkKey.of(ban.network()), ban)) {
             countLength(ban.network(), -1);
         }
     }

@@ -99,6 +99,21 @@ public final class Cidr {
         return containsBytes(canonicalBytes(address));
     }
 
+    /** The network address as the high long of {@link AddressBits} (0 for IPv4). */
+    long high() {
+        return AddressBits.high(network);
+    }
+
+    /** The network address as the low long of {@link AddressBits} (IPv4 as {@code ::ffff:a.b.c.d}). */
+    long low() {
+        return AddressBits.low(network);
+    }
+
+    /** As {@link #contains(InetAddress)}, on the 128 bits of {@link AddressBits}. Not for hot paths: it builds bytes. */
+    boolean containsBits(long high, long low) {
+        return containsBytes(AddressBits.bytes(high, low));
+    }
+
     /** Whether {@code other} lies inside this network (or is this network). */
     public boolean contains(Cidr other) {
         return other.prefixLength >= prefixLength && containsBytes(other.network);

@@ -122,10 +122,10 @@ public final class Guard {
     private final Map<Reason, LongAdder> refusals = new EnumMap<>(Reason.class);
     private final LongAdder observedBans = new LongAdder();
     private final RefusalLog log;
-    private final AddressTable<CountKey, SlidingCount> connectionRates;
-    private final AddressTable<CountKey, SlidingCount> messageRates;
-    private final AddressTable<CountKey, SlidingCount> limitHits;
-    private final AddressTable<CountKey, LoginFailures> loginFailures;
+    private final RateTable connectionRates;
+    private final RateTable messageRates;
+    private final RateTable limitHits;
+    private final ClientTable<LoginFailures> loginFailures;
     private final BanBook bans;
     private final BanStore store;
     private final List<Consumer<Ban>> banListeners = new CopyOnWriteArrayList<>();
@@ -173,10 +173,10 @@ public final class Guard {
         for (Reason reason : Reason.values()) {
             refusals.put(reason, new LongAdder());
         }
-        this.connectionRates = new AddressTable<>(capacity);
-        this.messageRates = new AddressTable<>(capacity);
-        this.limitHits = new AddressTable<>(capacity);
-        this.loginFailures = new AddressTable<>(capacity);
+        this.connectionRates = new RateTable(capacity);
+        this.messageRates = new RateTable(capacity);
+        this.limitHits = new RateTable(capacity);
+        this.loginFailures = new ClientTable<>(capacity, LoginFailures::new, LoginFailures::reset);
         this.bans = new BanBook(capacity);
         new SecureRandom().nextBytes(salt);
         long now = clock.millis();
@@ -199,24 +199,29 @@ public final class Guard {
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
         boolean enforce = !current.observing();
-        byte[] address = Cidr.canonicalBytes(client);
-        CountKey key = CountKey.of(address, current.ipv6Prefix());
+        // The address and the client key as primitives (see AddressBits, CountKey): the decision
+        // below builds no object, and a refusal returns a shared one.
+        byte[] ipv6 = AddressBits.ipv6Bytes(client);
+        long high = AddressBits.high(client, ipv6);
+        long low = AddressBits.low(client, ipv6);
+        long keyHigh = CountKey.high(high, low, current.ipv6Prefix());
+        long keyLow = CountKey.low(high, low, current.ipv6Prefix());
 
-        AddressRules.Rule rule = current.rules().matchBytes(address);
+        AddressRules.Rule rule = current.rules().matchBits(high, low);
         if (rule != null && rule.action() == AddressRules.Action.ALLOW) {
             // Exempt from the limits and bans, but still counted: it holds resources like any other client.
-            counter.open(key, current.maxConnections(), current.maxConnectionsPerIp());
-            return admitted(client, service, current, key);
+            counter.open(keyHigh, keyLow, current.maxConnections(), current.maxConnectionsPerIp());
+            return admitted(client, service, current, keyHigh, keyLow);
         }
         if (rule != null) {
             // A block entry is permanent and the cheapest answer: it is given before a ban is looked up.
-            refuse(key, client, service, ACCESS_DENIED, enforce, now);
+            refuse(keyHigh, keyLow, client, service, ACCESS_DENIED, enforce, now);
             if (enforce) {
                 return ACCESS_DENIED;
             }
         }
-        if (bans.find(address, now) != null) {
-            refuse(key, client, service, BANNED, enforce, now);
+        if (bans.find(high, low, now) != null) {
+            refuse(keyHigh, keyLow, client, service, BANNED, enforce, now);
             if (enforce) {
                 return BANNED;
             }
@@ -224,34 +229,28 @@ public final class Guard {
         Rate rate = current.connectionRatePerIp();
         long per = rate.per().toMillis();
         // Counts every attempt that reaches the limits, as anvil counts connects; a refused one is not counted.
-        boolean withinRate = connectionRates.update(key, now, now + 2 * per, SlidingCount::new, count -> {
-            boolean fits = count.fits(now, per, rate.count());
-            if (fits || !enforce) {
-                count.add(now, per);
-            }
-            return fits;
-        });
+        boolean withinRate = connectionRates.countIfFits(keyHigh, keyLow, now, per, rate.count(), !enforce);
         if (!withinRate) {
-            refuse(key, client, service, TOO_FAST, enforce, now);
-            limitHit(key, address, client, service, current, now);
+            refuse(keyHigh, keyLow, client, service, TOO_FAST, enforce, now);
+            limitHit(keyHigh, keyLow, high, low, client, service, current, now);
             if (enforce) {
                 return TOO_FAST;
             }
         }
         ConnectionCounter.Outcome outcome = enforce
-                ? counter.tryOpen(key, current.maxConnections(), current.maxConnectionsPerIp())
-                : counter.open(key, current.maxConnections(), current.maxConnectionsPerIp());
+                ? counter.tryOpen(keyHigh, keyLow, current.maxConnections(), current.maxConnectionsPerIp())
+                : counter.open(keyHigh, keyLow, current.maxConnections(), current.maxConnectionsPerIp());
         if (outcome != ConnectionCounter.Outcome.OPENED) {
             Admission.Refused refusal = outcome == ConnectionCounter.Outcome.TOTAL_FULL ? SERVER_BUSY : ADDRESS_BUSY;
-            refuse(key, client, service, refusal, enforce, now);
+            refuse(keyHigh, keyLow, client, service, refusal, enforce, now);
             if (outcome == ConnectionCounter.Outcome.KEY_FULL) {
-                limitHit(key, address, client, service, current, now);
+                limitHit(keyHigh, keyLow, high, low, client, service, current, now);
             }
             if (enforce) {
                 return refusal;
             }
         }
-        return admitted(client, service, current, key);
+        return admitted(client, service, current, keyHigh, keyLow);
     }
 
     /**
@@ -277,7 +276,11 @@ public final class Guard {
      * its whole network of {@code ipv6_prefix} bits for IPv6.
      */
     public int openConnections(InetAddress client) {
-        return counter.count(CountKey.of(Cidr.canonicalBytes(client), policy.get().ipv6Prefix()));
+        byte[] ipv6 = AddressBits.ipv6Bytes(client);
+        long high = AddressBits.high(client, ipv6);
+        long low = AddressBits.low(client, ipv6);
+        int prefix = policy.get().ipv6Prefix();
+        return counter.count(CountKey.high(high, low, prefix), CountKey.low(high, low, prefix));
     }
 
     /** Distinct clients (addresses, or IPv6 networks) holding a connection now. */
@@ -316,12 +319,11 @@ public final class Guard {
         List<Cidr> forget = new ArrayList<>();
         forget.add(network);
         lifted.forEach(ban -> forget.add(ban.network()));
-        for (AddressTable<CountKey, ?> table : List.of(connectionRates, messageRates, limitHits, loginFailures)) {
-            table.removeIf(key -> {
-                byte[] bytes = key.networkBytes();
-                return forget.stream().anyMatch(cidr -> cidr.containsBytes(bytes));
-            });
+        ClientTable.KeyTest inside = (high, low) -> forget.stream().anyMatch(cidr -> cidr.containsBits(high, low));
+        for (RateTable table : List.of(connectionRates, messageRates, limitHits)) {
+            table.removeIf(inside);
         }
+        loginFailures.removeIf(inside);
         Instant liftedAt = clock.instant();
         for (Ban ban : lifted) {
             banEvent("unbanned", ban).addKeyValue("by", "operator").log();
@@ -370,21 +372,24 @@ public final class Guard {
         Instant at = Instant.ofEpochMilli(now);
         GuardPolicy current = policy.get();
         byte[] address = Cidr.canonicalBytes(client);
-        CountKey key = CountKey.of(address, current.ipv6Prefix());
+        long high = AddressBits.high(address);
+        long low = AddressBits.low(address);
+        long keyHigh = CountKey.high(high, low, current.ipv6Prefix());
+        long keyLow = CountKey.low(high, low, current.ipv6Prefix());
         Cidr countedAs = clientNetwork(address, current);
-        AddressRules.Rule rule = current.rules().matchBytes(address);
+        AddressRules.Rule rule = current.rules().matchBits(high, low);
         boolean allowed = rule != null && rule.action() == AddressRules.Action.ALLOW;
         Ban ban = bans.find(address, at);
 
         Rate connectionRate = current.connectionRatePerIp();
         Rate messageRate = current.messageRatePerIp();
         Rate authFailures = current.authFailures();
-        double connections = rateUse(connectionRates, key, now, connectionRate.per());
-        double messages = rateUse(messageRates, key, now, messageRate.per());
-        double failures = loginFailures.peek(key, now,
+        double connections = connectionRates.estimate(keyHigh, keyLow, now, connectionRate.per().toMillis());
+        double messages = messageRates.estimate(keyHigh, keyLow, now, messageRate.per().toMillis());
+        double failures = loginFailures.peek(keyHigh, keyLow, now,
                 f -> f.counted.estimate(now, authFailures.per().toMillis()), 0.0);
-        double hits = rateUse(limitHits, key, now, LIMIT_HIT_WINDOW);
-        int open = counter.count(key);
+        double hits = limitHits.estimate(keyHigh, keyLow, now, LIMIT_HIT_WINDOW.toMillis());
+        int open = counter.count(keyHigh, keyLow);
         int total = counter.total();
 
         Reason reason = null;
@@ -469,33 +474,24 @@ public final class Guard {
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
         boolean enforce = !current.observing();
-        byte[] address = Cidr.canonicalBytes(slot.client());
-        if (allowed(current, address)) {
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        long high = AddressBits.high(slot.client(), ipv6);
+        long low = AddressBits.low(slot.client(), ipv6);
+        if (allowed(current, high, low)) {
             return Decision.ALLOWED;
         }
-        Instant at = Instant.ofEpochMilli(now);
-        Ban ban = bans.find(address, at);
+        Ban ban = bans.find(high, low, now);
         if (ban != null && enforce) {
-            return new Decision.Refused(Reason.BANNED, BANNED.detail(), ban.remaining(at));
+            return new Decision.Refused(Reason.BANNED, BANNED.detail(), ban.remaining(Instant.ofEpochMilli(now)));
         }
         Rate rate = current.messageRatePerIp();
         long per = rate.per().toMillis();
-        Duration retry = messageRates.update(slot.key(), now, now + 2 * per, SlidingCount::new, count -> {
-            if (count.fits(now, per, rate.count())) {
-                count.add(now, per);
-                return null;
-            }
-            Duration after = count.retryAfter(now, per, rate.count());
-            if (!enforce) {
-                count.add(now, per);
-            }
-            return after;
-        });
+        Duration retry = messageRates.retryAfterOrCount(slot.keyHigh(), slot.keyLow(), now, per, rate.count(), !enforce);
         if (retry == null) {
             return Decision.ALLOWED;
         }
         refusals.get(Reason.MESSAGE_RATE).increment();
-        log.record(slot.key(), "rate-limited", slot.client(), slot.service(), Reason.MESSAGE_RATE, !enforce,
+        log.record(slot.keyHigh(), slot.keyLow(), "rate-limited", slot.client(), slot.service(), Reason.MESSAGE_RATE, !enforce,
                 line -> line.addKeyValue("limit", rate.toString()).addKeyValue("retry_after_s", retry.toSeconds()));
         if (!eventListeners.isEmpty()) {
             emitRefusal(Reason.MESSAGE_RATE, slot.client(), slot.service(), !enforce, now);
@@ -510,18 +506,21 @@ public final class Guard {
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
         boolean enforce = !current.observing();
-        byte[] address = Cidr.canonicalBytes(slot.client());
-        if (allowed(current, address)) {
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        long high = AddressBits.high(slot.client(), ipv6);
+        long low = AddressBits.low(slot.client(), ipv6);
+        if (allowed(current, high, low)) {
             return LoginPenalty.NONE;
         }
-        CountKey key = slot.key();
+        long keyHigh = slot.keyHigh();
+        long keyLow = slot.keyLow();
         long userHash = hash(user, null);
         // Without a secret there is nothing to recognise a stale password by: every such failure counts.
         long pairHash = secret == null ? 0 : hash(user, secret);
         Rate rate = current.authFailures();
         long per = rate.per().toMillis();
         long[] result = new long[3]; // steps, failures, repeated
-        loginFailures.update(key, now, now + 2 * per, LoginFailures::new, failures -> {
+        loginFailures.update(keyHigh, keyLow, now, now + 2 * per, failures -> {
             boolean repeated = pairHash != 0 && failures.seen(pairHash);
             if (!repeated) {
                 failures.counted.add(now, per);
@@ -538,7 +537,7 @@ public final class Guard {
         int counted = (int) result[1];
         boolean repeated = result[2] == 1;
         Duration delay = loginDelay((int) result[0]);
-        log.record(key, "auth-failed", slot.client(), slot.service(), null, !enforce, line -> line
+        log.record(keyHigh, keyLow, "auth-failed", slot.client(), slot.service(), null, !enforce, line -> line
                 .addKeyValue("user", printable(user))
                 .addKeyValue("failures", counted)
                 .addKeyValue("limit", rate.toString())
@@ -552,19 +551,19 @@ public final class Guard {
             Map<String, Long> counts = new LinkedHashMap<>();
             counts.put("auth_failures", (long) counted);
             counts.put("window_s", rate.per().toSeconds());
-            autoBan(key, address, slot.client(), slot.service(), current, Ban.Cause.AUTH_FAILURES,
+            autoBan(keyHigh, keyLow, high, low, slot.client(), slot.service(), current, Ban.Cause.AUTH_FAILURES,
                     "too many failed logins", counts, now);
             // A fresh start once the ban ends: the window will have passed by then anyway.
-            loginFailures.remove(key);
+            loginFailures.remove(keyHigh, keyLow);
         }
-        boolean banned = enforce && bans.find(address, now) != null;
+        boolean banned = enforce && bans.find(high, low, now) != null;
         return new LoginPenalty(delay, counted, repeated, banned);
     }
 
     void loginSucceeded(Slot slot, String user) {
         long now = clock.millis();
         long userHash = hash(user, null);
-        loginFailures.ifPresent(slot.key(), now, failures -> {
+        loginFailures.ifPresent(slot.keyHigh(), slot.keyLow(), now, failures -> {
             failures.penaltySteps = 0;
             failures.forgetUser(userHash);
         });
@@ -574,62 +573,63 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] address = Cidr.canonicalBytes(slot.client());
-        if (allowed(current, address)) {
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        long high = AddressBits.high(slot.client(), ipv6);
+        long low = AddressBits.low(slot.client(), ipv6);
+        if (allowed(current, high, low)) {
             return false;
         }
-        log.record(slot.key(), "error-limit", slot.client(), slot.service(), null, current.observing(),
+        log.record(slot.keyHigh(), slot.keyLow(), "error-limit", slot.client(), slot.service(), null, current.observing(),
                 line -> line);
         if (!eventListeners.isEmpty()) {
             emitAbout(GuardEvent.Kind.ERROR_LIMIT, slot.client(), slot.service(), "", current.observing(), now);
         }
-        limitHit(slot.key(), address, slot.client(), slot.service(), current, now);
-        return !current.observing() && bans.find(address, now) != null;
+        limitHit(slot.keyHigh(), slot.keyLow(), high, low, slot.client(), slot.service(), current, now);
+        return !current.observing() && bans.find(high, low, now) != null;
     }
 
-    void released(CountKey key) {
-        counter.close(key);
+    void released(long keyHigh, long keyLow) {
+        counter.close(keyHigh, keyLow);
         updateStress(policy.get());
     }
 
     // ---- internals ----
 
-    private Admission admitted(InetAddress client, String service, GuardPolicy current, CountKey key) {
+    /** The only objects admitting a connection makes: the caller's handle, and the record that carries it (see {@link Slot}). */
+    private Admission admitted(InetAddress client, String service, GuardPolicy current, long keyHigh, long keyLow) {
         updateStress(current);
-        return new Admission.Admitted(new Slot(client, service, current, key, this));
+        return new Admission.Admitted(new Slot(client, service, current, keyHigh, keyLow, this));
     }
 
-    private void refuse(CountKey key, InetAddress client, String service, Admission.Refused refusal, boolean enforce,
-                        long now) {
+    private void refuse(long keyHigh, long keyLow, InetAddress client, String service, Admission.Refused refusal,
+                        boolean enforce, long now) {
         refusals.get(refusal.reason()).increment();
-        log.record(key, client, service, refusal.reason(), !enforce);
+        log.record(keyHigh, keyLow, client, service, refusal.reason(), !enforce);
         if (!eventListeners.isEmpty()) {
             emitRefusal(refusal.reason(), client, service, !enforce, now);
         }
     }
 
-    private void limitHit(CountKey key, byte[] address, InetAddress client, String service, GuardPolicy current,
-                          long now) {
+    private void limitHit(long keyHigh, long keyLow, long high, long low, InetAddress client, String service,
+                          GuardPolicy current, long now) {
         long per = LIMIT_HIT_WINDOW.toMillis();
-        int hits = limitHits.update(key, now, now + 2 * per, SlidingCount::new, count -> {
-            count.add(now, per);
-            return (int) Math.floor(count.estimate(now, per) + 1e-9);
-        });
+        int hits = limitHits.countAndEstimate(keyHigh, keyLow, now, per);
         if (hits >= LIMIT_HITS_FOR_BAN) {
-            limitHits.remove(key);
+            limitHits.remove(keyHigh, keyLow);
             Map<String, Long> counts = new LinkedHashMap<>();
             counts.put("limit_hits", (long) hits);
             counts.put("window_s", LIMIT_HIT_WINDOW.toSeconds());
-            autoBan(key, address, client, service, current, Ban.Cause.LIMITS, "kept hitting its limits", counts, now);
+            autoBan(keyHigh, keyLow, high, low, client, service, current, Ban.Cause.LIMITS, "kept hitting its limits",
+                    counts, now);
         }
     }
 
-    private void autoBan(CountKey key, byte[] address, InetAddress client, String service, GuardPolicy current,
-                         Ban.Cause cause, String reason, Map<String, Long> counts, long now) {
-        Cidr network = clientNetwork(address, current);
+    private void autoBan(long keyHigh, long keyLow, long high, long low, InetAddress client, String service,
+                         GuardPolicy current, Ban.Cause cause, String reason, Map<String, Long> counts, long now) {
+        Cidr network = clientNetwork(AddressBits.bytes(high, low), current);
         if (current.observing()) {
             observedBans.increment();
-            log.record(key, "banned", client, service, null, true, line -> {
+            log.record(keyHigh, keyLow, "banned", client, service, null, true, line -> {
                 LoggingEventBuilder out = line.addKeyValue("network", network).addKeyValue("cause", cause)
                         .addKeyValue("detail", reason);
                 for (Map.Entry<String, Long> count : counts.entrySet()) {
@@ -854,19 +854,14 @@ public final class Guard {
         }
     }
 
-    private static boolean allowed(GuardPolicy current, byte[] address) {
-        AddressRules.Rule rule = current.rules().matchBytes(address);
+    private static boolean allowed(GuardPolicy current, long high, long low) {
+        AddressRules.Rule rule = current.rules().matchBits(high, low);
         return rule != null && rule.action() == AddressRules.Action.ALLOW;
     }
 
     /** The network a client is counted and banned as: its IPv4 address, or its {@code ipv6_prefix} network. */
     static Cidr clientNetwork(byte[] address, GuardPolicy current) {
         return Cidr.ofBytes(address, address.length == 4 ? 32 : current.ipv6Prefix());
-    }
-
-    private static double rateUse(AddressTable<CountKey, SlidingCount> table, CountKey key, long now, Duration per) {
-        long millis = per.toMillis();
-        return table.peek(key, now, count -> count.estimate(now, millis), 0.0);
     }
 
     /** 0 s for the first failure, then 2, 4, 8 s ..., at most {@link #MAX_LOGIN_DELAY}. */

@@ -22,6 +22,16 @@ final class LoginFailures {
         this.counted = new SlidingCount(now);
     }
 
+    /** Forgets everything: the table reuses this for another client. */
+    void reset(long now) {
+        counted.clear(now);
+        penaltySteps = 0;
+        java.util.Arrays.fill(users, 0);
+        java.util.Arrays.fill(pairs, 0);
+        size = 0;
+        next = 0;
+    }
+
     boolean seen(long pair) {
         for (int i = 0; i < size; i++) {
             if (pairs[i] == pair) {

@@ -10,25 +10,31 @@ package org.agua.guard;
  * <p>Paths are compressed (a node may skip several bits) so that the trie holds at most two nodes
  * per entry: 100,000 random IPv6 /128 entries would otherwise need millions of one-bit nodes.
  *
+ * <p>Addresses are two longs, most significant bit first ({@code high} then {@code low}); a 32-bit
+ * trie uses the top 32 bits of {@code high} and {@code low} 0. Comparing a node is then two XORs
+ * and masks, and a lookup reads no array and allocates nothing.
+ *
  * <p>Built by one thread, then only read: the owner publishes it through a final field.
  */
 final class PrefixTrie<V> {
 
     private static final class Node<V> {
-        final byte[] prefix;   // network bytes, bits beyond length are zero
+        final long high;   // the network, bits beyond length zero
+        final long low;
         final int length;
         V value;
         Node<V> zero;
         Node<V> one;
 
-        Node(byte[] prefix, int length, V value) {
-            this.prefix = prefix;
+        Node(long high, long low, int length, V value) {
+            this.high = high;
+            this.low = low;
             this.length = length;
             this.value = value;
         }
 
         void attach(Node<V> child) {
-            if (bit(child.prefix, length)) {
+            if (bit(child.high, child.low, length)) {
                 one = child;
             } else {
                 zero = child;
@@ -45,8 +51,11 @@ final class PrefixTrie<V> {
     private Node<V> root;
     private int size;
 
-    PrefixTrie(int addressBytes) {
-        this.addressBits = addressBytes * 8;
+    PrefixTrie(int addressBits) {
+        if (addressBits != 32 && addressBits != 128) {
+            throw new IllegalArgumentException("a trie is of 32 or 128 bits");
+        }
+        this.addressBits = addressBits;
     }
 
     /** The number of distinct networks held. */
@@ -54,18 +63,17 @@ final class PrefixTrie<V> {
         return size;
     }
 
-    /**
-     * Adds the network {@code prefix}/{@code length}; {@code prefix} must have its host bits
-     * cleared and is kept, not copied.
-     */
-    void put(byte[] prefix, int length, V value, Merge<V> merge) {
-        if (prefix.length * 8 != addressBits || length < 0 || length > addressBits) {
+    /** Adds the network {@code high}/{@code low}/{@code length}; bits beyond {@code length} are ignored. */
+    void put(long high, long low, int length, V value, Merge<V> merge) {
+        if (length < 0 || length > addressBits) {
             throw new IllegalArgumentException("network does not fit a " + addressBits + "-bit trie");
         }
+        high &= highMask(length);
+        low &= lowMask(length);
         Node<V> parent = null;
         Node<V> node = root;
         while (node != null) {
-            int common = commonPrefix(node.prefix, node.length, prefix, length);
+            int common = commonPrefix(node.high, node.low, high, low, Math.min(node.length, length));
             if (common == node.length && common == length) {
                 if (node.value == null) {
                     node.value = value; // a branching point that now is an entry too
@@ -77,41 +85,38 @@ final class PrefixTrie<V> {
             }
             if (common == node.length) {
                 parent = node;
-                node = bit(prefix, node.length) ? node.one : node.zero;
+                node = bit(high, low, node.length) ? node.one : node.zero;
                 continue;
             }
             // The new network diverges from this node, or sits above it: put a node in between.
             Node<V> between;
             if (common == length) {
-                between = new Node<>(prefix, length, value);
+                between = new Node<>(high, low, length, value);
             } else {
-                between = new Node<>(truncate(prefix, common), common, null);
-                between.attach(new Node<>(prefix, length, value));
+                between = new Node<>(high & highMask(common), low & lowMask(common), common, null);
+                between.attach(new Node<>(high, low, length, value));
             }
             between.attach(node);
             replaceChild(parent, between);
             size++;
             return;
         }
-        Node<V> leaf = new Node<>(prefix, length, value);
-        replaceChild(parent, leaf);
+        replaceChild(parent, new Node<>(high, low, length, value));
         size++;
     }
 
-    /** The value of the most specific network containing {@code address}, or null. */
-    V longestMatch(byte[] address) {
+    /** The value of the most specific network containing {@code high}/{@code low}, or null. */
+    V longestMatch(long high, long low) {
         V best = null;
         Node<V> node = root;
-        int checked = 0; // bits of the address already known to match
-        while (node != null && matches(node, address, checked)) {
+        while (node != null && matches(node, high, low)) {
             if (node.value != null) {
                 best = node.value;
             }
             if (node.length == addressBits) {
                 break;
             }
-            checked = node.length;
-            node = bit(address, node.length) ? node.one : node.zero;
+            node = bit(high, low, node.length) ? node.one : node.zero;
         }
         return best;
     }
@@ -124,43 +129,27 @@ final class PrefixTrie<V> {
         }
     }
 
-    /** Whether bits [from, node.length) of the address equal the node's prefix. */
-    private static boolean matches(Node<?> node, byte[] address, int from) {
-        int fullBytes = node.length >>> 3;
-        for (int i = from >>> 3; i < fullBytes; i++) {
-            if (node.prefix[i] != address[i]) {
-                return false;
-            }
-        }
-        int rest = node.length & 7;
-        if (rest == 0) {
-            return true;
-        }
-        int mask = 0xff00 >>> rest;
-        return ((node.prefix[fullBytes] ^ address[fullBytes]) & mask) == 0;
+    /** Whether the first {@code node.length} bits of the address equal the node's network. */
+    private static boolean matches(Node<?> node, long high, long low) {
+        return ((high ^ node.high) & highMask(node.length)) == 0 && ((low ^ node.low) & lowMask(node.length)) == 0;
     }
 
-    private static int commonPrefix(byte[] a, int aLength, byte[] b, int bLength) {
-        int max = Math.min(aLength, bLength);
-        for (int i = 0; i * 8 < max; i++) {
-            int diff = (a[i] ^ b[i]) & 0xff;
-            if (diff != 0) {
-                return Math.min(max, i * 8 + Integer.numberOfLeadingZeros(diff) - 24);
-            }
-        }
-        return max;
+    /** How many leading bits the two addresses share, at most {@code max}. */
+    private static int commonPrefix(long aHigh, long aLow, long bHigh, long bLow, int max) {
+        long diff = aHigh ^ bHigh;
+        int common = diff != 0 ? Long.numberOfLeadingZeros(diff) : 64 + Long.numberOfLeadingZeros(aLow ^ bLow);
+        return Math.min(max, common);
     }
 
-    static boolean bit(byte[] bytes, int index) {
-        return (bytes[index >>> 3] & (0x80 >>> (index & 7))) != 0;
+    static boolean bit(long high, long low, int index) {
+        return index < 64 ? (high << index) < 0 : (low << (index - 64)) < 0;
     }
 
-    private static byte[] truncate(byte[] bytes, int length) {
-        byte[] out = new byte[bytes.length];
-        for (int i = 0; i < out.length; i++) {
-            int bitsHere = Math.max(0, Math.min(8, length - i * 8));
-            out[i] = (byte) (bytes[i] & (0xff00 >>> bitsHere));
-        }
-        return out;
+    private static long highMask(int length) {
+        return AddressBits.mask(length);
+    }
+
+    private static long lowMask(int length) {
+        return AddressBits.mask(length - 64);
     }
 }

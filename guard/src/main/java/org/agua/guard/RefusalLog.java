@@ -39,7 +39,36 @@ final class RefusalLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
-    private record Offence(CountKey key, String event) {}
+    /**
+     * A key of the offenders' map: a client key ({@link CountKey}) and an event name. The keys in
+     * the map are never changed after they are put; each thread looks up with a probe of its own
+     * that it refills, so the refusal of a known offender (every refusal of a flood but the first)
+     * builds no key.
+     */
+    private static final class Offence {
+        long high;
+        long low;
+        String event;
+
+        Offence set(long high, long low, String event) {
+            this.high = high;
+            this.low = low;
+            this.event = event;
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Offence other && other.high == high && other.low == low && other.event.equals(event);
+        }
+
+        @Override
+        public int hashCode() {
+            return (Long.hashCode(high) * 31 + Long.hashCode(low)) * 31 + event.hashCode();
+        }
+    }
+
+    private static final ThreadLocal<Offence> PROBE = ThreadLocal.withInitial(Offence::new);
 
     private record Offender(InetAddress client, String service, String event, Reason reason, boolean observed,
                             LongAdder repeats) {}
@@ -60,19 +89,19 @@ final class RefusalLog {
     }
 
     /** A refusal; {@code observed}: the client is admitted anyway (mode observe), and the line says so. */
-    void record(CountKey key, InetAddress client, String service, Reason reason, boolean observed) {
-        record(key, eventOf(reason), client, service, reason, observed, UnaryOperator.identity());
+    void record(long high, long low, InetAddress client, String service, Reason reason, boolean observed) {
+        record(high, low, eventOf(reason), client, service, reason, observed, UnaryOperator.identity());
     }
 
     /**
-     * A throttled event. {@code reason} may be null; {@code details} adds key-value pairs to the
-     * full line and is called only when that line is written.
+     * A throttled event of the client counted as {@code high}/{@code low} ({@link CountKey}).
+     * {@code reason} may be null; {@code details} adds key-value pairs to the full line and is
+     * called only when that line is written.
      */
-    void record(CountKey key, String event, InetAddress client, String service, Reason reason, boolean observed,
+    void record(long high, long low, String event, InetAddress client, String service, Reason reason, boolean observed,
                 UnaryOperator<LoggingEventBuilder> details) {
         summarizeIfDue();
-        Offence offence = new Offence(key, event);
-        Offender known = offenders.get(offence);
+        Offender known = offenders.get(PROBE.get().set(high, low, event));
         if (known != null) {
             known.repeats().increment();
             return;
@@ -82,7 +111,7 @@ final class RefusalLog {
             return;
         }
         Offender first = new Offender(client, service, event, reason, observed, new LongAdder());
-        Offender raced = offenders.putIfAbsent(offence, first);
+        Offender raced = offenders.putIfAbsent(new Offence().set(high, low, event), first);
         if (raced != null) {
             raced.repeats().increment();
             return;

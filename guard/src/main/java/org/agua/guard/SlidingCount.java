@@ -8,7 +8,7 @@ import java.time.Duration;
  * sliding window still covers. Two ints and a time per client whatever the rate, and no burst of
  * twice the limit across a window edge, as a plain fixed window would allow.
  *
- * <p>Not thread-safe: {@link AddressTable} calls it under its lock. Times are epoch milliseconds
+ * <p>Not thread-safe: {@link RateTable} and {@link LoginFailures} call it under their table's lock. Times are epoch milliseconds
  * from the guard's clock; the window length is passed in, so a reload that changes the rate applies
  * at once.
  */
@@ -61,7 +61,7 @@ final class SlidingCount {
         return Duration.ofSeconds(Math.max(1, seconds));
     }
 
-    /** Forgets everything: for an operator lifting a ban. */
+    /** Forgets everything and starts at {@code now}: for a client's table entry that is reused for another. */
     void clear(long now) {
         windowStart = now;
         previous = 0;

@@ -5,13 +5,19 @@ import java.time.Duration;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-/** An admitted connection holding one place in the counters until it is released; it reports to its guard. */
+/**
+ * An admitted connection holding one place in the counters until it is released; it reports to its
+ * guard. It is the one object admitting a connection must make (with the {@link Admission.Admitted}
+ * that carries it): the caller keeps it for the life of the connection, and it must be its own,
+ * since releasing it twice must count once. The client key is kept in two longs, not a key object.
+ */
 final class Slot implements GuardedConnection {
 
     private final InetAddress client;
     private final String service;
     private final GuardPolicy policy;
-    private final CountKey key;
+    private final long keyHigh;
+    private final long keyLow;
     private final Guard guard;
     // A field and a VarHandle rather than an AtomicBoolean: one object less per admitted connection.
     private static final VarHandle RELEASED;
@@ -26,11 +32,12 @@ final class Slot implements GuardedConnection {
 
     private volatile boolean released;
 
-    Slot(InetAddress client, String service, GuardPolicy policy, CountKey key, Guard guard) {
+    Slot(InetAddress client, String service, GuardPolicy policy, long keyHigh, long keyLow, Guard guard) {
         this.client = client;
         this.service = service;
         this.policy = policy;
-        this.key = key;
+        this.keyHigh = keyHigh;
+        this.keyLow = keyLow;
         this.guard = guard;
     }
 
@@ -54,14 +61,18 @@ final class Slot implements GuardedConnection {
      * {@code ipv6_prefix} while the connection is open, and the count must come off the same entry.
      * The other reports use the same key, so one session is counted in one place throughout.
      */
-    CountKey key() {
-        return key;
+    long keyHigh() {
+        return keyHigh;
+    }
+
+    long keyLow() {
+        return keyLow;
     }
 
     @Override
     public void release() {
         if (RELEASED.compareAndSet(this, false, true)) {
-            guard.released(key);
+            guard.released(keyHigh, keyLow);
         }
     }
 

@@ -4,6 +4,8 @@ import static org.agua.guard.Addresses.ip;
 import static org.agua.guard.Addresses.ipv4Mapped;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CountKeyTest {
@@ -30,7 +32,7 @@ class CountKeyTest {
     @Test
     void ipv4AddressesAreCountedAloneWhateverTheIpv6Prefix() {
         assertThat(key("192.0.2.1", 1)).isNotEqualTo(key("192.0.2.2", 1));
-        assertThat(CountKey.of(Cidr.canonicalBytes(ipv4Mapped("192.0.2.1")), 64)).isEqualTo(key("192.0.2.1", 64));
+        assertThat(key(ipv4Mapped("192.0.2.1"), 64)).isEqualTo(key("192.0.2.1", 64));
     }
 
     @Test
@@ -39,7 +41,13 @@ class CountKeyTest {
         assertThat(key("0.0.0.0", 128)).isNotEqualTo(key("::", 128));
     }
 
-    private static CountKey key(String address, int ipv6Prefix) {
-        return CountKey.of(Cidr.canonicalBytes(ip(address)), ipv6Prefix);
+    private static List<Long> key(String address, int ipv6Prefix) {
+        return key(ip(address), ipv6Prefix);
+    }
+
+    private static List<Long> key(InetAddress address, int ipv6Prefix) {
+        long high = AddressBits.high(address);
+        long low = AddressBits.low(address);
+        return List.of(CountKey.high(high, low, ipv6Prefix), CountKey.low(high, low, ipv6Prefix));
     }
 }

@@ -53,6 +53,8 @@ class RefusalLogTest {
 
     private void record(String address) {
         InetAddress client = ip(address);
-        log.record(CountKey.of(Cidr.canonicalBytes(client), 64), client, "echo", Reason.BLOCKED, false);
+        long high = AddressBits.high(client);
+        long low = AddressBits.low(client);
+        log.record(CountKey.high(high, low, 64), CountKey.low(high, low, 64), client, "echo", Reason.BLOCKED, false);
     }
 }

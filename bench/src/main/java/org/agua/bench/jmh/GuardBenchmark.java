@@ -38,6 +38,8 @@ public class GuardBenchmark {
     private Guard guard;
     private InetAddress[] addresses;
     private InetAddress blocked;
+    private Guard bannedGuard;
+    private InetAddress banned;
     private int next;
 
     @Setup(Level.Trial)
@@ -69,6 +71,12 @@ public class GuardBenchmark {
             admitAndRelease(addresses[i]);
         }
         blocked = InetAddress.getByName("192.0.2.9");
+        // A guard of its own, so the other benchmarks run with no active ban, as they always have.
+        // A banned network and a banned address, so the lookup tries two prefix lengths.
+        bannedGuard = new Guard(() -> policy);
+        bannedGuard.ban(Cidr.parse("198.51.100.0/24"), java.time.Duration.ofDays(1), "benchmark");
+        bannedGuard.ban(Cidr.parse("203.0.113.7"), java.time.Duration.ofDays(1), "benchmark");
+        banned = InetAddress.getByName("198.51.100.9");
     }
 
     private boolean admitAndRelease(InetAddress client) {
@@ -96,6 +104,12 @@ public class GuardBenchmark {
     @Benchmark
     public Admission admitBlocked() {
         return guard.admit(blocked, "smtp");
+    }
+
+    /** admit of an address in a banned network: the refusal path of a flood from a banned client. */
+    @Benchmark
+    public Admission admitBanned() {
+        return bannedGuard.admit(banned, "smtp");
     }
 
     /** AddressRules.match alone over the 100,000 rules. */
