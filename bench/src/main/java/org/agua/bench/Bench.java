@@ -32,9 +32,10 @@ import java.util.concurrent.TimeUnit;
  *       [--heap-pid PID] (jcmd GC.heap_info)   [--logs FILE,...] (lines grown during scenario 3)
  *       [--block-command CMD]     scenario 7; run by sh -c with the address appended as the last argument
  *       [--agua-config FILE]      Agua: switch between the throughput and realistic profiles by rewriting FILE
+ *       [--scenarios 0,1,...]     which ones (default all; 0 is the real user alone, the baseline)
  *       [--command TEXT]          the command line recorded in the results
  * </pre>
- * Scenarios run in the order 2, 1, 5, 3, 4, 6, 7: POP3 first, while the user's mailbox holds only
+ * Scenarios run in the order 2, 1, 5, 0 (the real user alone), 3, 4, 6, 7: POP3 first, while the user's mailbox holds only
  * the 200 messages (the other scenarios deliver to it); 1, 2 and 5 with the throughput profile
  * (each throughput scenario after a few unrecorded seconds of the same load, {@link #warmUp()}),
  * the others with the realistic one.
@@ -128,7 +129,7 @@ public final class Bench {
                     b.submission == null ? 0 : b.submission.getPort(), b.pop3 == null ? 0 : b.pop3.getPort());
         }
         TreeSet<Integer> scenarios = new TreeSet<>();
-        for (String s : a.getOrDefault("scenarios", "1,2,3,4,5,6,7").split(",")) {
+        for (String s : a.getOrDefault("scenarios", "0,1,2,3,4,5,6,7").split(",")) {
             scenarios.add(Integer.parseInt(s.trim()));
         }
         b.context = context(b.target, smoke, a.getOrDefault("command", String.join(" ", args)));
@@ -274,10 +275,10 @@ public final class Bench {
                         stats, alone);
                 emit(cpu.stop(o.result()));
             }
-            if (scenarios.stream().anyMatch(s -> s >= 3 && s != 5)) {
+            if (scenarios.stream().anyMatch(s -> s == 0 || s >= 3 && s != 5)) {
                 reconfigure.use(BenchConfig.Profile.REALISTIC);
             }
-            if (scenarios.stream().anyMatch(s -> s >= 3 && s != 5)) {
+            if (scenarios.contains(0)) {
                 var cpu = stats.cpu();
                 Bystander.Outcome unloaded = Bystander.runFor(Bystander.smtp(clients, floodSmtp, user), Bystander.PACE,
                         seconds(5, 1));
