@@ -295,6 +295,13 @@ public final class Bench {
                         10_000_000, user);
                 long logsAfter = lines(logs);
                 emit(cpu.stop(f.result(logs.isEmpty() || logsBefore < 0 || logsAfter < 0 ? -1 : logsAfter - logsBefore)));
+                // The same flood offered at the bar's rate: the real user's latency while it is refused.
+                logsBefore = lines(logs);
+                cpu = stats.cpu();
+                f = new SmtpLoad(clients, floodSmtp).flood(Loopback.BLOCKED_FLOOD, 256, 20_000, seconds(10, 3),
+                        10_000_000, user);
+                logsAfter = lines(logs);
+                emit(cpu.stop(f.result(logs.isEmpty() || logsBefore < 0 || logsAfter < 0 ? -1 : logsAfter - logsBefore)));
             }
             if (scenarios.contains(4)) {
                 var cpu = stats.cpu();

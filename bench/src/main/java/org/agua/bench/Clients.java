@@ -8,6 +8,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
@@ -36,6 +39,9 @@ final class Clients implements AutoCloseable {
     static final Duration GRACE = Duration.ofSeconds(READ_TIMEOUT_SECONDS + 5);
     private static final int MAX_LINE = 8192;
 
+    /** Native epoll where it loads, as the servers use: a connection costs the generator less CPU. */
+    private static final boolean EPOLL = Epoll.isAvailable();
+
     private final EventLoopGroup group;
     /**
      * The real user's connections (from {@link Loopback#BYSTANDER}) get an event loop of their own,
@@ -45,12 +51,12 @@ final class Clients implements AutoCloseable {
     private final EventLoopGroup userGroup;
 
     Clients(int threads) {
-        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-        this.userGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.userGroup = new MultiThreadIoEventLoopGroup(1, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
     Bootstrap bootstrap() {
-        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+        return new Bootstrap().group(group).channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .option(ChannelOption.TCP_NODELAY, true);
     }
@@ -89,6 +95,21 @@ final class Clients implements AutoCloseable {
                             new StringEncoder(StandardCharsets.US_ASCII));
                 }
                 ch.pipeline().addLast(handler.get());
+            }
+        }).connect(server, Loopback.local(local));
+    }
+
+    /**
+     * A connection from {@code local} to {@code server} whose bytes go straight to a new
+     * {@code handler}: no framing, no codec; only a read timeout, so that it cannot hang.
+     */
+    ChannelFuture firstBytes(Bootstrap bootstrap, InetSocketAddress server, String local,
+                             Supplier<? extends ChannelHandler> handler) {
+        Loopback.check(server);
+        return bootstrap.handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), handler.get());
             }
         }).connect(server, Loopback.local(local));
     }
