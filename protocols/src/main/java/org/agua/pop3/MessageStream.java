@@ -35,7 +35,8 @@ final class MessageStream {
     private final MaildropMessage message;
     private final DotStuffer content;
     private final Reply status;
-    private final byte[] chunk = new byte[CHUNK_SIZE];
+    /** Sized for the message when it is smaller than a chunk: most mail is a few KB. */
+    private final byte[] chunk;
     private InputStream in;
     private boolean started;
 
@@ -48,6 +49,8 @@ final class MessageStream {
         this.message = message;
         this.content = content;
         this.status = status;
+        // One more byte than the size, so that the read that finds the end needs no second round.
+        this.chunk = new byte[(int) Math.min(CHUNK_SIZE, Math.max(0, message.size()) + 1)];
     }
 
     /** Blocking executor: opens the message and sends the first chunk. */
@@ -62,9 +65,21 @@ final class MessageStream {
         readChunk();
     }
 
+    /** Event loop: sends a message that was read ahead ({@link ReadAhead}), {@code stuffed} and terminated. */
+    void sendReady(ByteBuf stuffed) {
+        ByteBuf out = ctx.alloc().buffer(status.wire().length() + stuffed.readableBytes());
+        out.writeCharSequence(status.wire(), StandardCharsets.US_ASCII);
+        out.writeBytes(stuffed);
+        stuffed.release();
+        started = true;
+        write(out, true);
+    }
+
     /** Blocking executor: reads and stuffs the next chunk, then hands it to the event loop. */
     private void readChunk() {
-        ByteBuf out = ctx.alloc().buffer(CHUNK_SIZE + CHUNK_SIZE / 8);
+        // Dot-stuffing adds at most one byte per line; an eighth more is the usual room, and the
+        // buffer still grows if a chunk of one-dot lines needs more.
+        ByteBuf out = ctx.alloc().buffer(chunk.length + chunk.length / 8 + (started ? 0 : status.wire().length()) + 8);
         boolean end;
         try {
             if (!started) {

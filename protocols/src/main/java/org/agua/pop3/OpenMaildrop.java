@@ -39,6 +39,12 @@ public final class OpenMaildrop {
         return messages.get(number - 1);
     }
 
+    /** The first message after {@code number} that is not marked deleted, or null. */
+    MaildropMessage after(int number) {
+        int next = deleted.nextClearBit(Math.max(0, number));
+        return next < messages.size() ? messages.get(next) : null;
+    }
+
     public boolean isDeleted(int number) {
         return number >= 1 && number <= messages.size() && deleted.get(number - 1);
     }

@@ -1,5 +1,6 @@
 package org.agua.pop3;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
@@ -86,6 +87,8 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     private boolean awaitingReply;
     /** A RETR or TOP is sending a message: progress is its chunks going out, not commands coming in. */
     private boolean streaming;
+    /** The message after the last one retrieved, being read or read already; null when none. */
+    private ReadAhead readAhead;
     /** A complete command (or a sent chunk of a message) since the last idle check. */
     private boolean active;
     private int idleChecks;
@@ -209,6 +212,10 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         state = Pop3State.CLOSING;
         if (idleCheck != null) {
             idleCheck.cancel(false);
+        }
+        if (readAhead != null) {
+            readAhead.discard();
+            readAhead = null;
         }
         // The lock must go with the connection however it ended; nothing marked is deleted.
         if (maildrop != null) {
@@ -538,17 +545,6 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
      * whole reply has gone out.
      */
     public Reply send(MaildropMessage message, DotStuffer content, String statusText) {
-        return send(message, content, statusText, false);
-    }
-
-    /**
-     * As {@link #send(MaildropMessage, DotStuffer, String)}; {@code whole} says that the client
-     * retrieves the message (RETR), which is counted, rather than peeking at it (TOP).
-     */
-    public Reply send(MaildropMessage message, DotStuffer content, String statusText, boolean whole) {
-        if (whole) {
-            events.messageRetrieved(service.listenerName(), message.size());
-        }
         MessageStream stream = new MessageStream(this, ctx, services.blocking(), maildrop.maildrop(), message,
                 content, Reply.ok(statusText));
         streaming = true;
@@ -557,6 +553,27 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
             streaming = false;
         }
         return reply;
+    }
+
+    /**
+     * RETR: the whole message, counted as retrieved. Answered from memory when it was read ahead,
+     * and the next message is read ahead meanwhile ({@link ReadAhead}).
+     */
+    public Reply retrieve(int number, MaildropMessage message) {
+        events.messageRetrieved(service.listenerName(), message.size());
+        ByteBuf ready = readAhead == null ? null : readAhead.take(message);
+        if (readAhead != null) {
+            readAhead.discard();
+        }
+        readAhead = ReadAhead.start(this, services.blocking(), ctx.alloc(), maildrop.maildrop(), maildrop.after(number));
+        String status = message.size() + " octets";
+        if (ready == null) {
+            return send(message, DotStuffer.whole(), status);
+        }
+        streaming = true;
+        new MessageStream(this, ctx, services.blocking(), maildrop.maildrop(), message, DotStuffer.whole(),
+                Reply.ok(status)).sendReady(ready);
+        return Reply.LATER;
     }
 
     /** A chunk of a message reached the client (event loop). */

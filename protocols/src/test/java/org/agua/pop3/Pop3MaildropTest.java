@@ -81,6 +81,31 @@ class Pop3MaildropTest {
         assertThat(pop3.send("RETR 3").expectMessage()).isEqualTo(THIRD);
     }
 
+    @Test
+    void theNextMessageIsReadAheadSoItsRetrIsAnsweredWithoutTheDisk() {
+        assertThat(withThreeMessages().send("RETR 1").expectMessage()).isEqualTo(FIRST);
+        pop3.holdDisk();
+        assertThat(pop3.send("RETR 2").expectMessage()).as("read ahead while RETR 1 was sent").isEqualTo(SECOND);
+        // Message 3 is being read ahead now, but the disk is stalled: RETR 3 waits for it.
+        pop3.send("RETR 3").expectNoReply();
+        pop3.releaseDisk();
+        assertThat(pop3.expectMessage()).isEqualTo(THIRD);
+    }
+
+    @Test
+    void messagesAskedForOutOfOrderOrAgainOrAfterADeleteAreStillTheRightOnes() {
+        assertThat(withThreeMessages().send("RETR 1").expectMessage()).isEqualTo(FIRST);
+        assertThat(pop3.send("RETR 1").expectMessage()).isEqualTo(FIRST);
+        pop3.send("DELE 2").expect("+OK");
+        assertThat(pop3.send("RETR 3").expectMessage()).isEqualTo(THIRD);
+        pop3.send("RETR 2").expect("-ERR No such message.");
+        pop3.send("RSET").expect("+OK");
+        assertThat(pop3.send("RETR 2").expectMessage()).isEqualTo(SECOND);
+        assertThat(pop3.send("RETR 1").expectMessage()).isEqualTo(FIRST);
+        assertThat(pop3.send("RETR 3").expectMessage()).isEqualTo(THIRD);
+        pop3.send("QUIT").expect("+OK");
+    }
+
     @ParameterizedTest(name = "TOP 3 {0}")
     @CsvSource({
             "0, 'Subject: long|X-Other: x|'",

@@ -1,6 +1,5 @@
 package org.agua.pop3.command;
 
-import org.agua.pop3.DotStuffer;
 import org.agua.pop3.Pop3Command;
 import org.agua.pop3.Pop3Session;
 import org.agua.pop3.Pop3State;
@@ -27,6 +26,6 @@ final class Retr implements Pop3Command {
         if (message == null) {
             return MessageNumber.NO_SUCH_MESSAGE;
         }
-        return session.send(message, DotStuffer.whole(), message.size() + " octets", true);
+        return session.retrieve(number, message);
     }
 }
