@@ -89,4 +89,18 @@ final class AddressBits {
     static long readLong(byte[] b, int from) {
         return (readInt(b, from) & 0xffffffffL) << 32 | (readInt(b, from + 4) & 0xffffffffL);
     }
+
+    /**
+     * A well-mixed hash of an address's two longs (murmur3's finaliser), with {@code seed} chosen
+     * at random per table, so that a client cannot pick addresses that pile up in one bucket.
+     */
+    static int hash(long high, long low, long seed) {
+        long x = (high ^ seed) * 0x9E3779B97F4A7C15L + low;
+        x ^= x >>> 33;
+        x *= 0xff51afd7ed558ccdL;
+        x ^= x >>> 33;
+        x *= 0xc4ceb9fe1a85ec53L;
+        x ^= x >>> 33;
+        return (int) x;
+    }
 }

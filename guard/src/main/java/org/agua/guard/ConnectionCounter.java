@@ -100,13 +100,7 @@ final class ConnectionCounter {
 
     /** Seeded per counter, so a client cannot choose addresses that pile up in one stripe or probe run. */
     private int hash(long high, long low) {
-        long x = (high ^ seed) * 0x9E3779B97F4A7C15L + low;
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        x ^= x >>> 33;
-        return (int) x;
+        return AddressBits.hash(high, low, seed);
     }
 
     /** Keys and counts of one stripe, linear probing without tombstones; a count is never zero. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -150,13 +151,13 @@ final class MessageReceiver {
             byte[] content = head;
             int length = headLength;
             head = null;
-            return CompletableFuture.supplyAsync(() -> {
-                try (MessageDraft d = open(content, length)) {
-                    return d.commit();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, disk);
+            CompletableFuture<StoredMessage> stored = new CompletableFuture<>();
+            try {
+                disk.execute(() -> commitSmall(content, length, stored));
+            } catch (RejectedExecutionException e) {
+                stored.completeExceptionally(e);
+            }
+            return stored;
         }
         return tail.thenCombineAsync(draft, (ignored, d) -> {
             try (d) {
@@ -169,6 +170,25 @@ final class MessageReceiver {
                 discard();
             }
         });
+    }
+
+    /**
+     * Disk executor: stores a small message in one go. The future completes as soon as the
+     * message is durable, so the session's {@code 250} leaves while this thread tidies up (the
+     * draft's tmp name) rather than after.
+     */
+    private void commitSmall(byte[] content, int length, CompletableFuture<StoredMessage> stored) {
+        MessageDraft d = null;
+        try {
+            d = open(content, length);
+            stored.complete(d.commit());
+        } catch (IOException | RuntimeException e) {
+            stored.completeExceptionally(e);
+        } finally {
+            if (d != null) {
+                d.close();
+            }
+        }
     }
 
     /** Throws the message away (RSET, an oversized message, a lost connection). Safe to repeat. */

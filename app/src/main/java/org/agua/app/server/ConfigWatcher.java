@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * writing a new file and renaming it over the old one, which a poll of the path always sees, and a
  * poll works the same on every file system. The poll runs twice a second, and also
  * {@link #SETTLE_MILLIS} after any file-system event in the files' folders ({@link DirectoryEvents}),
- * so that on Linux a block added to the file is in force well under 100 ms after the save.
+ * so that on Linux a block added to the file is in force a few tens of milliseconds after the save.
  * Waiting for the events to settle lets a save that takes several writes finish first.
  *
  * <p>A change is loaded in full (file, users, TLS) before anything is swapped; an invalid file
@@ -36,7 +36,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private static final Logger security = LoggerFactory.getLogger("agua.security");
     static final long POLL_MILLIS = 500;
     /** Quiet time after the last file-system event before the poll runs. */
-    static final long SETTLE_MILLIS = 20;
+    static final long SETTLE_MILLIS = 10;
 
     /** What identifies one version of a file on disk. */
     private record Stamp(Path path, boolean exists, long size, long modified, Object inode) {
@@ -132,7 +132,8 @@ public final class ConfigWatcher implements AutoCloseable {
 
     private void reload() {
         Generation old = server.generation();
-        GenerationLoader.Outcome outcome = GenerationLoader.load(configFile, old.number() + 1);
+        GenerationLoader.Outcome outcome = GenerationLoader.load(configFile, old.number() + 1,
+                tlsFilesUnchanged(old) ? old : null);
         if (!outcome.ok()) {
             // Remember what was seen so that the same broken file is not reported twice a second.
             stamps = stamps.stream().map(s -> Stamp.of(s.path())).toList();
@@ -153,6 +154,12 @@ public final class ConfigWatcher implements AutoCloseable {
         server.apply(next);
         security.atInfo().setMessage("reloaded").addKeyValue("generation", next.number())
                 .addKeyValue("file", configFile.toString()).log();
+    }
+
+    /** Whether the certificate and key files {@code old} was built from are as they were then. */
+    private boolean tlsFilesUnchanged(Generation old) {
+        List<Path> tlsFiles = List.of(TlsFiles.paths(old.config()));
+        return stamps.stream().filter(s -> tlsFiles.contains(s.path())).allMatch(s -> s.equals(Stamp.of(s.path())));
     }
 
     @Override

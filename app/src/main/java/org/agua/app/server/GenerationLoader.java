@@ -12,6 +12,7 @@ import org.agua.config.users.UsersResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,15 +37,25 @@ public final class GenerationLoader {
 
     /** Loads everything a running server needs, generating the self-signed TLS pair if it is missing. */
     public static Outcome load(Path configFile, long number) {
-        return load(configFile, number, true);
+        return load(configFile, number, true, null);
+    }
+
+    /**
+     * As {@link #load(Path, long)}, keeping {@code unchangedTls}'s TLS context when the new
+     * configuration names the same certificate and key files, which the caller knows have not
+     * changed since: building a context takes most of a reload's time (about 7 of 8 ms), and a
+     * reload that blocks an attacker should not wait for it.
+     */
+    public static Outcome load(Path configFile, long number, Generation unchangedTls) {
+        return load(configFile, number, true, unchangedTls);
     }
 
     /** Validates like {@link #load} but writes nothing (for {@code agua check}). */
     public static Outcome check(Path configFile) {
-        return load(configFile, 0, false);
+        return load(configFile, 0, false, null);
     }
 
-    private static Outcome load(Path configFile, long number, boolean mayGenerateTls) {
+    private static Outcome load(Path configFile, long number, boolean mayGenerateTls, Generation unchangedTls) {
         ConfigResult result = ConfigLoader.load(configFile);
         if (result instanceof ConfigResult.Invalid invalid) {
             return new Outcome(null, invalid.problems());
@@ -59,10 +70,15 @@ public final class GenerationLoader {
             users = ((UsersResult.Loaded) usersResult).users();
         }
         SslContext tls = null;
-        try {
-            tls = TlsFiles.load(config, mayGenerateTls);
-        } catch (IOException e) {
-            problems.add(new ConfigProblem(TlsFiles.paths(config)[0], 1, 1, e.getMessage()));
+        if (unchangedTls != null && unchangedTls.tls() != null
+                && Arrays.equals(TlsFiles.paths(config), TlsFiles.paths(unchangedTls.config()))) {
+            tls = unchangedTls.tls();
+        } else {
+            try {
+                tls = TlsFiles.load(config, mayGenerateTls);
+            } catch (IOException e) {
+                problems.add(new ConfigProblem(TlsFiles.paths(config)[0], 1, 1, e.getMessage()));
+            }
         }
         if (!problems.isEmpty()) {
             return new Outcome(null, problems);

@@ -135,6 +135,29 @@ class LiveReloadTest {
     }
 
     @Test
+    void theTlsContextIsKeptWhenItsFilesAreUnchangedAndRebuiltWhenTheyChange() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        TlsFiles.generateSelfSigned("one.example.test", cert, key);
+        String tls = "tls:\n  cert: cert.pem\n  key: key.pem\n";
+        save(config("") + tls);
+        await().atMost(WITHIN).until(() -> server.generation().number() == 2);
+        var first = server.generation().tls();
+
+        save(config("192.0.2.1") + tls);
+        await().atMost(WITHIN).until(() -> server.generation().number() == 3);
+        assertThat(server.generation().tls()).as("same files, same context").isSameAs(first);
+
+        Path newCert = dir.resolve("new-cert.pem");
+        Path newKey = dir.resolve("new-key.pem");
+        TlsFiles.generateSelfSigned("two.example.test", newCert, newKey);
+        Files.move(newKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(newCert, cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(WITHIN).until(() -> server.generation().tls() != first);
+        assertThat(watcher.lastProblems()).isEmpty();
+    }
+
+    @Test
     void anInvalidFileChangesNothingAndItsProblemIsKept() throws Exception {
         save(config("127.0.0.300"));
         await().atMost(WITHIN).until(() -> !watcher.lastProblems().isEmpty());

@@ -99,7 +99,8 @@ final class MaildirDraft implements MessageDraft {
      *     its folder is: without this a crash could lose a message whose content was on disk.
      *     These fsyncs are group commits ({@link FolderSyncs}): one covers the messages of every
      *     session delivering into that folder at the time;</li>
-     * <li>remove the tmp file (a leftover after a crash is harmless; Maildir readers clear old ones).</li>
+     * <li>the tmp name is removed by {@link #close()} (a leftover after a crash is harmless;
+     *     Maildir readers clear old ones).</li>
      * </ol>
      * Only then does it return, so the caller's {@code 250} is a promise the disk keeps. On any
      * failure the files already placed in {@code new/} are removed again and nothing is delivered.
@@ -129,7 +130,6 @@ final class MaildirDraft implements MessageDraft {
                 folderSyncs.sync(folder);
             }
             state = State.COMMITTED;
-            removeQuietly(tmpFile);
             log.atDebug().setMessage("storage.deliver")
                     .addKeyValue("name", uniqueName)
                     .addKeyValue("size", size)
@@ -144,9 +144,16 @@ final class MaildirDraft implements MessageDraft {
         }
     }
 
+    /**
+     * After a commit, removes the tmp name: the message lives on under its names in {@code new/},
+     * and a leftover after a crash is harmless. Done here rather than in {@link #commit()} so that
+     * a caller can acknowledge the message first and tidy up after.
+     */
     @Override
     public void close() {
-        if (state != State.COMMITTED) {
+        if (state == State.COMMITTED) {
+            removeQuietly(tmpFile);
+        } else {
             discard();
         }
     }
