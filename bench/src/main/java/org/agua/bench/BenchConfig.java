@@ -17,8 +17,8 @@ import java.util.List;
  *       address can play many senders and downloaders; the limits are still counted, so their cost
  *       is measured, unlike with {@code guard.allow};</li>
  *   <li>{@link Profile#REALISTIC} (scenarios 3 to 7): the limits a real server would have, so the
- *       automatic defences are exercised: 50 connections and 1,200 new connections a minute per
- *       address (twice the real user's pace), 1,200 messages a minute per address, 5 failed logins in 10 minutes, a 1 h ban,
+ *       automatic defences are exercised: 50 connections and 3,000 new connections a minute per
+ *       address (twice the real user's pace), 3,000 messages a minute per address, 5 failed logins in 10 minutes, a 1 h ban,
  *       5 min idle timeout.</li>
  * </ul>
  */
@@ -47,8 +47,8 @@ public final class BenchConfig {
             case REALISTIC -> """
                       max_connections: 10000
                       max_connections_per_ip: 50
-                      connection_rate_per_ip: 1200/1m
-                      message_rate_per_ip: 1200/1m
+                      connection_rate_per_ip: 3000/1m
+                      message_rate_per_ip: 3000/1m
                       auth_failures: 5/10m
                       ban_time: 1h
                       idle_timeout: 5m
