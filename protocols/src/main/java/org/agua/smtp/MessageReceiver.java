@@ -14,17 +14,18 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Takes one message's content while it arrives and makes it durable at the end. A small message
- * (up to {@link #IN_MEMORY_LIMIT}, most mail) stays in memory until its end and then goes to
- * disk in a single task on the disk executor: create, write, commit, one thread hop in all. A
- * larger one is streamed: once it outgrows the limit, the network thread only copies each piece
- * and queues it; the writes run in order on the disk executor, one after another, so the event
- * loop never waits for the disk and a large message is never held in memory. The session watches
- * {@link #pendingBytes()} to stop reading when the disk falls behind.
+ * Takes one message's content while it arrives and makes it durable at the end. The draft (the
+ * tmp file) is opened on the disk executor as soon as the receiver exists, while the client is
+ * still sending. A small message (up to {@link #IN_MEMORY_LIMIT}, most mail) stays in memory until
+ * its end and then goes to the draft and is committed in a single task: one thread hop between the
+ * final dot and the durable message. A larger one is streamed: once it outgrows the limit, the
+ * network thread only copies each piece and queues it; the writes run in order on the disk
+ * executor, one after another, so the event loop never waits for the disk and a large message is
+ * never held in memory. The session watches {@link #pendingBytes()} to stop reading when the disk
+ * falls behind.
  */
 final class MessageReceiver {
 
@@ -34,28 +35,37 @@ final class MessageReceiver {
      */
     static final int IN_MEMORY_LIMIT = 16 * 1024;
 
-    private final MailStore store;
     private final Executor disk;
-    private final List<Mailbox> recipients;
-    private final byte[] traceHeader;
     private final long maxSize;
     private final AtomicLong pending = new AtomicLong();
+    private final CompletableFuture<MessageDraft> draft;
     /** The content so far while it is small; null once streaming. */
     private byte[] head = new byte[1024];
     private int headLength;
-    /** Null until the content outgrows {@link #IN_MEMORY_LIMIT}. */
-    private CompletableFuture<MessageDraft> draft;
+    private boolean streaming;
     private CompletableFuture<Void> tail;
     private long received;
     private boolean oversized;
     private boolean finished;
 
     MessageReceiver(MailStore store, Executor disk, List<Mailbox> recipients, long maxSize, byte[] traceHeader) {
-        this.store = store;
         this.disk = disk;
-        this.recipients = recipients;
-        this.traceHeader = traceHeader;
         this.maxSize = maxSize;
+        this.draft = CompletableFuture.supplyAsync(() -> {
+            try {
+                MessageDraft d = store.begin(recipients);
+                try {
+                    d.write(traceHeader, 0, traceHeader.length);
+                    return d;
+                } catch (IOException | RuntimeException e) {
+                    d.close();
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, disk);
+        this.tail = draft.thenApply(d -> null);
     }
 
     /** Queues a piece of content; past the size limit the rest is only counted, not stored. */
@@ -69,7 +79,7 @@ final class MessageReceiver {
             oversized = true;
             return;
         }
-        if (draft == null && headLength + n <= IN_MEMORY_LIMIT) {
+        if (!streaming && headLength + n <= IN_MEMORY_LIMIT) {
             if (headLength + n > head.length) {
                 head = Arrays.copyOf(head, Math.min(IN_MEMORY_LIMIT, Math.max(head.length * 2, headLength + n)));
             }
@@ -77,52 +87,28 @@ final class MessageReceiver {
             headLength += n;
             return;
         }
-        if (draft == null) {
-            startStreaming();
+        if (!streaming) {
+            // From now on every piece is queued, the part kept in memory first.
+            streaming = true;
+            queue(head, headLength);
+            head = null;
         }
-        byte[] bytes = ByteBufUtil.getBytes(content);
-        pending.addAndGet(n);
+        queue(ByteBufUtil.getBytes(content), n);
+    }
+
+    /** Writes {@code length} bytes of {@code bytes} to the draft after everything queued before. */
+    private void queue(byte[] bytes, int length) {
+        pending.addAndGet(length);
         tail = tail.thenCombineAsync(draft, (ignored, d) -> {
             try {
-                d.write(bytes, 0, bytes.length);
+                d.write(bytes, 0, length);
                 return null;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
-                pending.addAndGet(-bytes.length);
+                pending.addAndGet(-length);
             }
         }, disk);
-    }
-
-    /** Opens the draft and hands it what was kept in memory; from now on every piece is queued. */
-    private void startStreaming() {
-        byte[] start = head;
-        int startLength = headLength;
-        head = null;
-        pending.addAndGet(startLength);
-        draft = CompletableFuture.supplyAsync(() -> {
-            try {
-                return open(start, startLength);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                pending.addAndGet(-startLength);
-            }
-        }, disk);
-        tail = draft.thenApply(d -> null);
-    }
-
-    /** A draft holding the trace header and {@code length} bytes of {@code content}. */
-    private MessageDraft open(byte[] content, int length) throws IOException {
-        MessageDraft d = store.begin(recipients);
-        try {
-            d.write(traceHeader, 0, traceHeader.length);
-            d.write(content, 0, length);
-            return d;
-        } catch (IOException | RuntimeException e) {
-            d.close();
-            throw e;
-        }
     }
 
     /** Content bytes the client sent, stored or not. */
@@ -141,54 +127,40 @@ final class MessageReceiver {
 
     /** Completes when the queued writes are done; lets the caller resume reading after a pause. */
     CompletableFuture<Void> drained() {
-        return tail == null ? CompletableFuture.completedFuture(null) : tail.handle((v, e) -> null);
-    }
-
-    /** Makes the message durable in every mailbox; the future fails if any step failed. */
-    CompletableFuture<StoredMessage> commit() {
-        finished = true;
-        if (draft == null) {
-            byte[] content = head;
-            int length = headLength;
-            head = null;
-            CompletableFuture<StoredMessage> stored = new CompletableFuture<>();
-            try {
-                disk.execute(() -> commitSmall(content, length, stored));
-            } catch (RejectedExecutionException e) {
-                stored.completeExceptionally(e);
-            }
-            return stored;
-        }
-        return tail.thenCombineAsync(draft, (ignored, d) -> {
-            try (d) {
-                return d.commit();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, disk).whenComplete((stored, error) -> {
-            if (error != null) {
-                discard();
-            }
-        });
+        return tail.handle((v, e) -> null);
     }
 
     /**
-     * Disk executor: stores a small message in one go. The future completes as soon as the
-     * message is durable, so the session's {@code 250} leaves while this thread tidies up (the
-     * draft's tmp name) rather than after.
+     * Makes the message durable in every mailbox; the future fails if any step failed. It
+     * completes as soon as the message is durable, so the session's {@code 250} leaves while the
+     * disk thread tidies up (the draft's tmp name) rather than after.
      */
-    private void commitSmall(byte[] content, int length, CompletableFuture<StoredMessage> stored) {
-        MessageDraft d = null;
-        try {
-            d = open(content, length);
-            stored.complete(d.commit());
-        } catch (IOException | RuntimeException e) {
-            stored.completeExceptionally(e);
-        } finally {
-            if (d != null) {
+    CompletableFuture<StoredMessage> commit() {
+        finished = true;
+        byte[] content = head;
+        int length = headLength;
+        head = null;
+        CompletableFuture<StoredMessage> stored = new CompletableFuture<>();
+        tail.thenCombineAsync(draft, (ignored, d) -> {
+            try {
+                if (content != null) {
+                    d.write(content, 0, length);
+                }
+                stored.complete(d.commit());
+            } catch (IOException | RuntimeException e) {
+                stored.completeExceptionally(e);
+            } finally {
                 d.close();
             }
-        }
+            return null;
+        }, disk).whenComplete((ignored, error) -> {
+            if (error != null) {
+                // An earlier step failed (the draft could not be opened, a queued write failed).
+                stored.completeExceptionally(error);
+                discard();
+            }
+        });
+        return stored;
     }
 
     /** Throws the message away (RSET, an oversized message, a lost connection). Safe to repeat. */
@@ -196,9 +168,7 @@ final class MessageReceiver {
         if (!finished) {
             finished = true;
             head = null;
-            if (draft != null) {
-                discard();
-            }
+            discard();
         }
     }
 
