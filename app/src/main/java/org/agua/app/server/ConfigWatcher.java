@@ -123,20 +123,26 @@ public final class ConfigWatcher implements AutoCloseable {
             if (Objects.equals(now, stamps)) {
                 return;
             }
-            reload();
+            reload(now);
         } catch (RuntimeException e) {
             // The watcher must outlive any surprise, or live reconfiguration silently stops.
             log.error("config.watch.failure", e);
         }
     }
 
-    private void reload() {
+    /**
+     * Loads and applies the files as they are now; {@code seen} is what the poll found before
+     * loading. What is remembered afterwards is {@code seen} wherever it covers a file, so that a
+     * file changed while loading (the TLS pair, whose context may be kept on the strength of
+     * {@code seen}, included) differs at the next poll and is loaded then.
+     */
+    private void reload(List<Stamp> seen) {
         Generation old = server.generation();
         GenerationLoader.Outcome outcome = GenerationLoader.load(configFile, old.number() + 1,
-                tlsFilesUnchanged(old) ? old : null);
+                tlsFilesUnchanged(old, seen) ? old : null);
         if (!outcome.ok()) {
             // Remember what was seen so that the same broken file is not reported twice a second.
-            stamps = stamps.stream().map(s -> Stamp.of(s.path())).toList();
+            stamps = seen;
             lastProblems = outcome.problems();
             rejectedReloads.incrementAndGet();
             for (ConfigProblem p : outcome.problems()) {
@@ -146,7 +152,9 @@ public final class ConfigWatcher implements AutoCloseable {
             return;
         }
         Generation next = outcome.generation();
-        stamps = stampsOf(next);
+        stamps = stampsOf(next).stream()
+                .map(fresh -> seen.stream().filter(s -> s.path().equals(fresh.path())).findFirst().orElse(fresh))
+                .toList();
         if (events != null) {
             events.watchFoldersOf(stamps.stream().map(Stamp::path).toList()); // a users file or TLS folder may have moved
         }
@@ -156,10 +164,10 @@ public final class ConfigWatcher implements AutoCloseable {
                 .addKeyValue("file", configFile.toString()).log();
     }
 
-    /** Whether the certificate and key files {@code old} was built from are as they were then. */
-    private boolean tlsFilesUnchanged(Generation old) {
+    /** Whether the certificate and key files {@code old} was built from were, when {@code seen}, as they were then. */
+    private boolean tlsFilesUnchanged(Generation old, List<Stamp> seen) {
         List<Path> tlsFiles = List.of(TlsFiles.paths(old.config()));
-        return stamps.stream().filter(s -> tlsFiles.contains(s.path())).allMatch(s -> s.equals(Stamp.of(s.path())));
+        return stamps.stream().filter(s -> tlsFiles.contains(s.path())).allMatch(seen::contains);
     }
 
     @Override
