@@ -111,4 +111,15 @@ public record GuardPolicy(
     public boolean observing() {
         return mode == Mode.OBSERVE;
     }
+
+    /** The network a client is counted and banned as: its IPv4 address, or its {@code ipv6_prefix} network. */
+    Cidr clientNetwork(byte[] canonical) {
+        return Cidr.ofBytes(canonical, canonical.length == 4 ? 32 : ipv6Prefix);
+    }
+
+    /** Whether an allow entry decides for the address (the 128 bits of {@link AddressBits}). Builds nothing. */
+    boolean allows(long high, long low) {
+        AddressRules.Rule rule = rules.matchBits(high, low);
+        return rule != null && rule.action() == AddressRules.Action.ALLOW;
+    }
 }

@@ -400,7 +400,7 @@ class GuardBansTest {
             connection.loginFailed("admin", "guess" + i + clock.instant());
         }
         connection.release();
-        Cidr network = Guard.clientNetwork(Cidr.canonicalBytes(client), policy.get());
+        Cidr network = policy.get().clientNetwork(Cidr.canonicalBytes(client));
         return guard.bans().stream().filter(b -> b.network().equals(network)).findFirst()
                 .orElseThrow(() -> new AssertionError(client + " was not banned"));
     }

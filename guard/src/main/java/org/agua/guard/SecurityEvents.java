@@ -1,0 +1,220 @@
+package org.agua.guard;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * Tells of every decision the guard takes: the security log, the {@link Guard#onEvent} listeners,
+ * and the counts of refusals. One method per kind of event, so that the parts that decide say only
+ * what happened.
+ *
+ * <p><b>Security log</b>: events go to the logger {@code agua.security}, message = event name,
+ * facts as key-value pairs (see {@link RefusalLog}): {@code blocked}, {@code rate-limited},
+ * {@code auth-failed}, {@code error-limit} are throttled (first per offender, then one summary a
+ * minute); {@code banned}, {@code unbanned}, {@code stress} are written once each.
+ *
+ * <p><b>Listeners</b>: the same events, every one of them and unthrottled, go to the listeners as
+ * {@link GuardEvent}s, for a consumer that aggregates them (incident records). Each method checks
+ * that there is a listener before it builds an event, so a guard without one builds nothing, and
+ * the refusal path stays allocation-free.
+ */
+final class SecurityEvents {
+
+    /** Operational warnings keep the guard's logger name, which operators filter on. */
+    private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+
+    private final Clock clock;
+    private final Supplier<GuardPolicy> policy;
+    private final RefusalLog log;
+    private final Map<Reason, LongAdder> refusals = new EnumMap<>(Reason.class);
+    private final LongAdder observedBans = new LongAdder();
+    private final List<Consumer<GuardEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean listenerFailed = new AtomicBoolean();
+
+    /** {@code policy} gives the network an event's client is counted as, when the event is built. */
+    SecurityEvents(Clock clock, Supplier<GuardPolicy> policy) {
+        this.clock = clock;
+        this.policy = policy;
+        this.log = new RefusalLog(clock);
+        for (Reason reason : Reason.values()) {
+            refusals.put(reason, new LongAdder());
+        }
+    }
+
+    void onEvent(Consumer<GuardEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** Connections (or, for {@link Reason#MESSAGE_RATE}, messages) refused or, observing, that would have been. */
+    long refusals(Reason reason) {
+        return refusals.get(reason).sum();
+    }
+
+    long observedBans() {
+        return observedBans.sum();
+    }
+
+    /** A connection refused at connect (or admitted anyway, {@code observed}). Allocates nothing without a listener. */
+    void connectionRefused(long keyHigh, long keyLow, InetAddress client, String service, Reason reason,
+                           boolean observed, long now) {
+        refusals.get(reason).increment();
+        log.record(keyHigh, keyLow, client, service, reason, observed);
+        if (!listeners.isEmpty()) {
+            refusalEvent(reason, client, service, observed, now);
+        }
+    }
+
+    void messageRefused(long keyHigh, long keyLow, InetAddress client, String service, Rate rate, Duration retry,
+                        boolean observed, long now) {
+        refusals.get(Reason.MESSAGE_RATE).increment();
+        log.record(keyHigh, keyLow, "rate-limited", client, service, Reason.MESSAGE_RATE, observed,
+                line -> line.addKeyValue("limit", rate.toString()).addKeyValue("retry_after_s", retry.toSeconds()));
+        if (!listeners.isEmpty()) {
+            refusalEvent(Reason.MESSAGE_RATE, client, service, observed, now);
+        }
+    }
+
+    void loginFailed(long keyHigh, long keyLow, InetAddress client, String service, String user, int counted,
+                     Rate rate, boolean repeated, Duration delay, boolean observed, long now) {
+        log.record(keyHigh, keyLow, "auth-failed", client, service, null, observed, line -> line
+                .addKeyValue("user", printable(user))
+                .addKeyValue("failures", counted)
+                .addKeyValue("limit", rate.toString())
+                .addKeyValue("repeated", repeated)
+                .addKeyValue("delay_ms", delay.toMillis()));
+        if (!listeners.isEmpty()) {
+            clientEvent(GuardEvent.Kind.AUTH_FAILED, client, service,
+                    "failures=" + counted + (repeated ? " repeated" : ""), observed, now);
+        }
+    }
+
+    void closedForErrors(long keyHigh, long keyLow, InetAddress client, String service, boolean observed, long now) {
+        log.record(keyHigh, keyLow, "error-limit", client, service, null, observed, line -> line);
+        if (!listeners.isEmpty()) {
+            clientEvent(GuardEvent.Kind.ERROR_LIMIT, client, service, "", observed, now);
+        }
+    }
+
+    /** An automatic ban that mode observe did not impose. */
+    void banObserved(long keyHigh, long keyLow, InetAddress client, String service, Cidr network, Ban.Cause cause,
+                     String reason, Map<String, Long> counts, long now) {
+        observedBans.increment();
+        log.record(keyHigh, keyLow, "banned", client, service, null, true, line -> {
+            LoggingEventBuilder out = line.addKeyValue("network", network).addKeyValue("cause", cause)
+                    .addKeyValue("detail", reason);
+            for (Map.Entry<String, Long> count : counts.entrySet()) {
+                out = out.addKeyValue(count.getKey(), count.getValue());
+            }
+            return out;
+        });
+        if (!listeners.isEmpty()) {
+            emit(new GuardEvent(Instant.ofEpochMilli(now), GuardEvent.Kind.BANNED, Optional.of(network),
+                    Optional.of(client), Optional.ofNullable(service), reason, Optional.empty(), true));
+        }
+    }
+
+    /** A ban imposed; {@code client} and {@code service} are null for an operator's ban. */
+    void banned(Ban ban, InetAddress client, String service) {
+        LoggingEventBuilder line = banLine("banned", ban);
+        if (service != null) {
+            line = line.addKeyValue("protocol", service);
+        }
+        line.log();
+        if (!listeners.isEmpty()) {
+            banEvent(GuardEvent.Kind.BANNED, ban, client, service, ban.reason(), ban.start());
+        }
+    }
+
+    /** A ban lifted {@code by} {@code operator} or ended by {@code expiry}. */
+    void unbanned(Ban ban, String by, Instant at) {
+        banLine("unbanned", ban).addKeyValue("by", by).log();
+        if (!listeners.isEmpty()) {
+            banEvent(GuardEvent.Kind.UNBANNED, ban, null, null, by, at);
+        }
+    }
+
+    void stress(boolean on, long open, long max) {
+        String state = on ? "on" : "off";
+        RefusalLog.always("stress").addKeyValue("state", state).addKeyValue("open", open)
+                .addKeyValue("max_connections", max).log();
+        if (!listeners.isEmpty()) {
+            emit(new GuardEvent(clock.instant(), GuardEvent.Kind.STRESS, Optional.empty(), Optional.empty(),
+                    Optional.empty(), state, Optional.empty(), false));
+        }
+    }
+
+    /** Writes the log's summaries of an interval that is over. */
+    void summarizeIfDue() {
+        log.summarizeIfDue();
+    }
+
+    private void refusalEvent(Reason reason, InetAddress client, String service, boolean observed, long now) {
+        GuardEvent.Kind kind = reason.permanent() ? GuardEvent.Kind.BLOCKED : GuardEvent.Kind.RATE_LIMITED;
+        clientEvent(kind, client, service, reason.name(), observed, now);
+    }
+
+    private void clientEvent(GuardEvent.Kind kind, InetAddress client, String service, String detail,
+                             boolean observed, long now) {
+        Cidr network = policy.get().clientNetwork(Cidr.canonicalBytes(client));
+        emit(new GuardEvent(Instant.ofEpochMilli(now), kind, Optional.of(network), Optional.of(client),
+                Optional.ofNullable(service), detail, Optional.empty(), observed));
+    }
+
+    private void banEvent(GuardEvent.Kind kind, Ban ban, InetAddress client, String service, String detail,
+                          Instant at) {
+        emit(new GuardEvent(at, kind, Optional.of(ban.network()), Optional.ofNullable(client),
+                Optional.ofNullable(service), detail, Optional.of(ban), false));
+    }
+
+    private void emit(GuardEvent event) {
+        for (Consumer<GuardEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                // Once: a listener that fails on every event of a flood must not flood the log instead.
+                if (listenerFailed.compareAndSet(false, true)) {
+                    LOG.warn("guard.event_listener_failed event={} (later failures are not logged)",
+                            event.kind().label(), e);
+                }
+            }
+        }
+    }
+
+    private static LoggingEventBuilder banLine(String event, Ban ban) {
+        LoggingEventBuilder line = RefusalLog.always(event)
+                .addKeyValue("address", ban.network().toString())
+                .addKeyValue("cause", ban.cause())
+                .addKeyValue("detail", ban.reason())
+                .addKeyValue("start", ban.start().toString())
+                .addKeyValue("until", ban.expiry().toString())
+                .addKeyValue("duration_s", ban.duration().toSeconds());
+        for (Map.Entry<String, Long> count : ban.counts().entrySet()) {
+            line = line.addKeyValue(count.getKey(), count.getValue());
+        }
+        return line;
+    }
+
+    /** A user name as the client sent it, made safe for a log line: printable, at most 64 characters. */
+    private static String printable(String user) {
+        if (user == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(Math.min(user.length(), 64));
+        user.codePoints().limit(64).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
+    }
+}
