@@ -42,10 +42,13 @@ public final class AddressRules {
 
     private final PrefixTrie<Entry> ipv4 = new PrefixTrie<>(32);
     private final PrefixTrie<Entry> ipv6 = new PrefixTrie<>(128);
+    /** The allow entries alone, for {@link #allowOverlaps}. */
+    private final AddressSet allowed;
 
     private AddressRules(List<Cidr> block, List<Cidr> allow) {
         block.forEach(network -> add(new Rule(network, Action.BLOCK)));
         allow.forEach(network -> add(new Rule(network, Action.ALLOW)));
+        this.allowed = AddressSet.ofNetworks(allow);
     }
 
     public static AddressRules of(List<Cidr> block, List<Cidr> allow) {
@@ -63,6 +66,14 @@ public final class AddressRules {
     Rule matchBits(long high, long low) {
         Entry entry = find(high, low);
         return entry == null ? null : entry.rule;
+    }
+
+    /**
+     * Whether an allow entry overlaps {@code network}: contains it, or lies inside it. An automatic
+     * ban of a wider network than one client's is not imposed when this is true (see {@link BanBook}).
+     */
+    boolean allowOverlaps(Cidr network) {
+        return allowed.overlaps(network);
     }
 
     /** The number of distinct networks; one that is in both lists counts once. */

@@ -18,12 +18,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * most {@code ban_time_max}. The offence history of a network expires {@code ban_time_max} after
  * its last ban ends: a network that behaves for that long starts again at {@code ban_time}.
  *
- * <p><b>Neighbourhood.</b> When {@value #NEIGHBOURHOOD_BANS} distinct client networks of one IPv4
- * /{@value #IPV4_NEIGHBOURHOOD} or IPv6 /{@value #IPV6_NEIGHBOURHOOD} are banned automatically
- * within {@code ban_time} of each other, the whole /24 or /48 is banned too, escalating like any
- * other network. (With an {@code ipv6_prefix} of 48 or shorter the client network already is the
- * neighbourhood.) Known limit: a /24 shared by many unrelated hosts (a hosting provider, a large
- * NAT) can be banned for the misdeeds of three of them; allow entries still exempt the good ones.
+ * <p><b>Neighbourhood</b> ({@link GuardPolicy#neighbourhood()}, default
+ * {@code {bans: 3, ipv4_prefix: 24, ipv6_prefix: 48}}): when that many distinct client networks of
+ * one IPv4 /{@code ipv4_prefix} or IPv6 /{@code ipv6_prefix} network are banned automatically
+ * within {@code ban_time} of each other, that whole network is banned too, escalating like any
+ * other network. (When the client network is already as wide, as with an {@code ipv6_prefix} of
+ * 48 or shorter by default, there is nothing wider to ban.) Read from the policy at each ban, so a
+ * reload changes it from the next ban on; {@code neighbourhood: off} never escalates.
+ *
+ * <p><b>Sheltered networks.</b> No neighbourhood is banned that an allow entry overlaps or that
+ * holds one of the server's own addresses ({@link GuardPolicy#ownAddresses()}): the escalation is
+ * skipped, and the offenders inside stay banned one by one. Known limit: a network shared by many
+ * unrelated hosts (a hosting provider, a carrier-grade NAT) can still be banned for the misdeeds of
+ * a few of them; turn the escalation off, or allow the good ones, where that matters.
  *
  * <p>Lookups ({@link #find}) are lock-free: one hash lookup per distinct prefix length present in
  * the book, so a connect costs the same with ten bans or a hundred thousand. Changes take the
@@ -31,14 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BanBook {
 
-    static final int NEIGHBOURHOOD_BANS = 3;
-    static final int IPV4_NEIGHBOURHOOD = 24;
-    static final int IPV6_NEIGHBOURHOOD = 48;
-
-    /** The distinct networks of one neighbourhood banned lately, at most {@link #NEIGHBOURHOOD_BANS}. */
+    /** The distinct networks of one neighbourhood banned lately, fewer than the neighbourhood's {@code bans}. */
     private static final class Neighbours {
-        private final List<Cidr> networks = new ArrayList<>(NEIGHBOURHOOD_BANS);
-        private final List<Long> starts = new ArrayList<>(NEIGHBOURHOOD_BANS);
+        private final List<Cidr> networks = new ArrayList<>(4);
+        private final List<Long> starts = new ArrayList<>(4);
 
         int add(Cidr network, long now, long cutoff) {
             for (int i = networks.size() - 1; i >= 0; i--) {
@@ -132,7 +135,7 @@ final class BanBook {
 
     /**
      * Bans {@code network} automatically, for a time that grows with its offences, and bans its
-     * neighbourhood too when that makes {@value #NEIGHBOURHOOD_BANS}. Returns the bans imposed:
+     * neighbourhood too when that makes the neighbourhood's {@code bans}. Returns the bans imposed:
      * none when the network is already covered by a ban, or when the book is full (then the
      * offender stays limited by the rates, and the skip is counted in {@link #skipped()}).
      */
@@ -278,11 +281,18 @@ final class BanBook {
     }
 
     private Ban neighbourhood(Cidr network, Instant now, GuardPolicy policy) {
-        int length = network.isIpv4() ? IPV4_NEIGHBOURHOOD : IPV6_NEIGHBOURHOOD;
+        if (policy.neighbourhood().isEmpty()) {
+            return null;
+        }
+        Neighbourhood rule = policy.neighbourhood().get();
+        int length = rule.prefixFor(network.isIpv4());
         if (network.prefixLength() <= length) {
             return null;
         }
         Cidr hood = Cidr.ofBytes(network.networkBytes(), length);
+        if (policy.shelters(hood)) {
+            return null;
+        }
         if (findCovering(hood.high(), hood.low(), length, now.getEpochSecond(), now.getNano()) != null) {
             return null;
         }
@@ -290,7 +300,7 @@ final class BanBook {
         long window = policy.banTime().toMillis();
         int members = neighbourhoods.update(hood, nowMillis, nowMillis + window, t -> new Neighbours(),
                 neighbours -> neighbours.add(network, nowMillis, nowMillis - window));
-        if (members < NEIGHBOURHOOD_BANS) {
+        if (members < rule.bans()) {
             return null;
         }
         neighbourhoods.remove(hood);

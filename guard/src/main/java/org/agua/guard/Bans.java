@@ -18,7 +18,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Automatic bans</b> come from {@link FailedLogins} ({@code auth_failures}) and
  * {@link LimitHits}. The network banned is the client's network ({@link GuardPolicy#clientNetwork}),
  * for {@code ban_time}, longer for repeat offenders, and it may take its neighbourhood with it (see
- * {@link BanBook}). Allowed clients are never counted or banned automatically. In mode observe no
+ * {@link BanBook}).
+ *
+ * <p><b>Never over a sheltered address.</b> Allowed clients, and clients at one of the server's
+ * own addresses ({@link GuardPolicy#ownAddresses()}: a webmail or a script on this host that
+ * connects to a listener's address), are never counted or banned automatically. An IPv6 client
+ * network (a /64) that holds an allowed or own address is not banned whole: the ban takes the
+ * offending address alone. A neighbourhood that overlaps one is not banned at all. In mode observe no
  * automatic ban is imposed: it is counted and logged with {@code mode=observe} instead. Bans end by
  * themselves ({@link #expire}); an operator can add and lift them, with effect from the next
  * connection.
@@ -60,7 +66,13 @@ final class Bans {
      */
     void imposeAutomatic(long keyHigh, long keyLow, long high, long low, InetAddress client, String service,
                          GuardPolicy current, Ban.Cause cause, String reason, Map<String, Long> counts, long now) {
-        Cidr network = current.clientNetwork(AddressBits.bytes(high, low));
+        byte[] address = AddressBits.bytes(high, low);
+        Cidr network = current.clientNetwork(address);
+        if (network.prefixLength() < address.length * 8 && current.shelters(network)) {
+            // An IPv6 client network that holds an allowed or own address: the ban takes the client's
+            // address alone, so that it never closes the sessions of, or refuses, the sheltered one.
+            network = Cidr.ofBytes(address, address.length * 8);
+        }
         if (current.observing()) {
             events.banObserved(keyHigh, keyLow, client, service, network, cause, reason, counts, now);
             return;

@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  *       and neighbourhoods, the ban file;</li>
  *   <li>{@code SecurityEvents}: the security log and the {@link #onEvent} listeners.</li>
  * </ul>
- * Allowed clients are never counted or banned automatically. Bans end by themselves; an operator
+ * Allowed clients, and clients at one of the server's own addresses ({@link GuardPolicy#ownAddresses()}),
+ * are never counted or banned automatically, and no automatic ban covers them. Bans end by themselves; an operator
  * can add and lift them ({@link #ban}, {@link #unban}), with effect from the next connection.
  *
  * <p><b>Mode observe</b>: nothing is refused and no automatic ban is imposed; what would have been
@@ -349,7 +350,7 @@ public final class Guard {
         byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
         long high = AddressBits.high(slot.client(), ipv6);
         long low = AddressBits.low(slot.client(), ipv6);
-        if (current.allows(high, low)) {
+        if (current.sparedAutomaticBans(high, low)) {
             return LoginPenalty.NONE;
         }
         return logins.failed(slot, high, low, user, secret, current, now);
@@ -366,7 +367,7 @@ public final class Guard {
         byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
         long high = AddressBits.high(slot.client(), ipv6);
         long low = AddressBits.low(slot.client(), ipv6);
-        if (current.allows(high, low)) {
+        if (current.sparedAutomaticBans(high, low)) {
             return false;
         }
         events.closedForErrors(slot.keyHigh(), slot.keyLow(), slot.client(), slot.service(), current.observing(), now);

@@ -2,6 +2,7 @@ package org.agua.guard;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The guard's settings, one immutable snapshot per configuration generation. The guard reads the
@@ -20,6 +21,12 @@ import java.util.Objects;
  * @param authFailures        failed logins per client address, then an automatic ban (default 5/10m)
  * @param banTime             the first automatic ban of an address (default 1h)
  * @param banTimeMax          the longest automatic ban, however often the address offends (default 7d)
+ * @param neighbourhood       when banned clients ban their wider network (default
+ *                            {@link Neighbourhood#DEFAULT}); empty for {@code neighbourhood: off}
+ * @param ownAddresses        the addresses this server's listeners are bound to (for a listener on
+ *                            every interface, the machine's addresses): never banned automatically,
+ *                            as if allowed, and no automatic ban of a wider network covers one.
+ *                            Built by whoever builds the policy, once per configuration generation
  */
 public record GuardPolicy(
         AddressRules rules,
@@ -33,7 +40,9 @@ public record GuardPolicy(
         Rate messageRatePerIp,
         Rate authFailures,
         Duration banTime,
-        Duration banTimeMax) {
+        Duration banTimeMax,
+        Optional<Neighbourhood> neighbourhood,
+        AddressSet ownAddresses) {
 
     public enum Mode { ENFORCE, OBSERVE }
 
@@ -52,6 +61,8 @@ public record GuardPolicy(
         Objects.requireNonNull(authFailures, "authFailures");
         Objects.requireNonNull(banTime, "banTime");
         Objects.requireNonNull(banTimeMax, "banTimeMax");
+        Objects.requireNonNull(neighbourhood, "neighbourhood");
+        Objects.requireNonNull(ownAddresses, "ownAddresses");
         if (maxConnections < 1 || maxConnectionsPerIp < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
@@ -67,6 +78,15 @@ public record GuardPolicy(
         if (banTimeMax.compareTo(banTime) < 0) {
             throw new IllegalArgumentException("ban_time_max must be at least ban_time");
         }
+    }
+
+    /** With the default neighbourhood and no own addresses. */
+    public GuardPolicy(AddressRules rules, int maxConnections, int maxConnectionsPerIp, int ipv6Prefix,
+                       Duration idleTimeout, int errorLimit, Mode mode, Rate connectionRatePerIp,
+                       Rate messageRatePerIp, Rate authFailures, Duration banTime, Duration banTimeMax) {
+        this(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
+                connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax,
+                Optional.of(Neighbourhood.DEFAULT), AddressSet.EMPTY);
     }
 
     /**
@@ -88,24 +108,36 @@ public record GuardPolicy(
 
     public GuardPolicy withRules(AddressRules rules) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
-                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax);
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
     }
 
     public GuardPolicy withMode(Mode mode) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
-                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax);
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
     }
 
     /** A copy with the three per-address rates replaced. */
     public GuardPolicy withRates(Rate connectionRatePerIp, Rate messageRatePerIp, Rate authFailures) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
-                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax);
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
     }
 
     /** A copy with {@code ban_time} and {@code ban_time_max} replaced. */
     public GuardPolicy withBanTimes(Duration banTime, Duration banTimeMax) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
-                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax);
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
+    }
+
+    /** A copy with {@code neighbourhood} replaced; empty turns the escalation off. */
+    public GuardPolicy withNeighbourhood(Optional<Neighbourhood> neighbourhood) {
+        return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
+    }
+
+    /** A copy with the addresses of this server's own listeners replaced. */
+    public GuardPolicy withOwnAddresses(AddressSet ownAddresses) {
+        return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
     }
 
     public boolean observing() {
@@ -121,5 +153,21 @@ public record GuardPolicy(
     boolean allows(long high, long low) {
         AddressRules.Rule rule = rules.matchBits(high, low);
         return rule != null && rule.action() == AddressRules.Action.ALLOW;
+    }
+
+    /**
+     * Whether the address is spared every automatic ban: allowed, or one of the own addresses. Its
+     * failed logins, limit hits and sessions closed for errors are not counted. Builds nothing.
+     */
+    boolean sparedAutomaticBans(long high, long low) {
+        return allows(high, low) || ownAddresses.containsBits(high, low);
+    }
+
+    /**
+     * Whether no automatic ban may cover {@code network}, which is wider than the client that earned
+     * it: an allow entry overlaps it, or it holds one of the own addresses.
+     */
+    boolean shelters(Cidr network) {
+        return rules.allowOverlaps(network) || ownAddresses.overlaps(network);
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
  * refused for {@code connection_rate_per_ip} or {@code max_connections_per_ip}, or a session
  * closed for its error limit. A message refused for {@code message_rate_per_ip} is not a hit
  * (senders retry such a refusal later, as they should), nor is {@code max_connections}, which is
- * nobody's fault in particular.
+ * nobody's fault in particular. The server's own addresses ({@link GuardPolicy#ownAddresses()})
+ * are refused like any client but never hit: an automatic ban must never lock this host out.
  */
 final class LimitHits {
 
@@ -25,6 +26,9 @@ final class LimitHits {
     /** One hit of the client keyed {@code keyHigh}/{@code keyLow}, at address {@code high}/{@code low}. */
     void hit(long keyHigh, long keyLow, long high, long low, InetAddress client, String service,
              GuardPolicy current, long now) {
+        if (current.ownAddresses().containsBits(high, low)) {
+            return; // refused like any client, but never banned for it (allowed clients never get here)
+        }
         long per = Guard.LIMIT_HIT_WINDOW.toMillis();
         int count = hits.countAndEstimate(keyHigh, keyLow, now, per);
         if (count >= Guard.LIMIT_HITS_FOR_BAN) {

@@ -121,6 +121,28 @@ final class PrefixTrie<V> {
         return best;
     }
 
+    /**
+     * Whether an entry overlaps the network {@code high}/{@code low}/{@code length}: contains it,
+     * equals it, or lies inside it. Walks one path down, as {@link #longestMatch} does; builds nothing.
+     */
+    boolean overlaps(long high, long low, int length) {
+        Node<V> node = root;
+        while (node != null) {
+            if (node.length >= length) {
+                // Every node holds an entry or has two children, so a node inside the network means an entry inside it.
+                return ((high ^ node.high) & highMask(length)) == 0 && ((low ^ node.low) & lowMask(length)) == 0;
+            }
+            if (!matches(node, high, low)) {
+                return false;
+            }
+            if (node.value != null) {
+                return true; // an entry containing the network
+            }
+            node = bit(high, low, node.length) ? node.one : node.zero;
+        }
+        return false;
+    }
+
     private void replaceChild(Node<V> parent, Node<V> child) {
         if (parent == null) {
             root = child;

@@ -93,6 +93,18 @@ class AddressRulesTest {
     }
 
     @Test
+    void onlyAllowEntriesOverlapANetworkForTheNeighbourhoodRule() {
+        AddressRules rules = AddressRules.of(List.of(Cidr.parse("198.51.100.0/24"), Cidr.parse("203.0.113.7")),
+                List.of(Cidr.parse("198.51.100.9"), Cidr.parse("2001:db8:aa::/48")));
+
+        assertThat(rules.allowOverlaps(Cidr.parse("198.51.100.0/24"))).isTrue();
+        assertThat(rules.allowOverlaps(Cidr.parse("198.51.0.0/16"))).isTrue();
+        assertThat(rules.allowOverlaps(Cidr.parse("203.0.113.0/24"))).isFalse();
+        assertThat(rules.allowOverlaps(Cidr.parse("2001:db8:aa:1::/64"))).isTrue();
+        assertThat(rules.allowOverlaps(Cidr.parse("2001:db8:ab::/48"))).isFalse();
+    }
+
+    @Test
     void sizeCountsDistinctNetworks() {
         AddressRules rules = rules(List.of("10.0.0.0/8", "10.0.0.0/8", "2001:db8::/32"), List.of("10.1.0.0/16"));
 

@@ -78,6 +78,27 @@ class GuardAllocationTest {
         assertThat(perRefusal).isLessThan(8);
     }
 
+    /**
+     * The server's own address over its connection rate is refused every time and never banned for
+     * it: the check that spares it is on the refusal path, and allocates nothing either.
+     */
+    @Test
+    void refusingAnOwnAddressOverItsRateAllocatesNothing() {
+        InetAddress own = ip("192.0.2.25");
+        GuardPolicy policy = GuardPolicy.defaults()
+                .withRates(new Rate(1, Duration.ofHours(1)), GuardPolicy.DEFAULT_MESSAGE_RATE_PER_IP,
+                        GuardPolicy.DEFAULT_AUTH_FAILURES)
+                .withOwnAddresses(AddressSet.of(List.of(own)));
+        Guard guard = new Guard(() -> policy, clock);
+        assertThat(guard.admit(own, "smtp")).isInstanceOf(Admission.Admitted.class);
+
+        double perRefusal = bytesPerCall(() -> guard.admit(own, "smtp") instanceof Admission.Refused ? 1 : 0);
+
+        assertThat(perRefusal).isLessThan(8);
+        assertThat(guard.refusals(Reason.CONNECTION_RATE)).isEqualTo(WARM_UP + MEASURED);
+        assertThat(guard.bans()).isEmpty();
+    }
+
     @Test
     void matchingTheRulesAllocatesNothing() {
         AddressRules rules = AddressRules.of(List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("2001:db8:bad::/48")),
