@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.agua.guard.Cidr;
 import org.agua.guard.GuardPolicy;
+import org.agua.guard.Neighbourhood;
 
 /**
  * Turns the located YAML tree into an {@link AguaConfig}, section by section, with the defaults of
@@ -43,8 +44,9 @@ final class ConfigReader {
         s.put("smtp", List.of("max_message_size", "max_recipients", "require_tls_for_auth", "pregreet_wait"));
         s.put("pop3", List.of("require_tls_for_auth"));
         s.put("guard", List.of("block", "allow", "max_connections", "max_connections_per_ip", "connection_rate_per_ip",
-                "message_rate_per_ip", "auth_failures", "ban_time", "ban_time_max", "ipv6_prefix", "idle_timeout",
-                "error_limit", "mode"));
+                "message_rate_per_ip", "auth_failures", "ban_time", "ban_time_max", "ipv6_prefix", "neighbourhood",
+                "idle_timeout", "error_limit", "mode"));
+        s.put("neighbourhood", List.of("bans", "ipv4_prefix", "ipv6_prefix"));
         s.put("logging", List.of("dir", "level", "max_file_size", "max_total_size"));
         s.put("admin", List.of("metrics_without_token"));
         return Map.copyOf(s);
@@ -203,9 +205,42 @@ final class ConfigReader {
                 first,
                 longest,
                 s.integer("ipv6_prefix", d.ipv6Prefix(), 1, 128),
+                neighbourhood(s, d.neighbourhood()),
                 positive(s, "idle_timeout").map(Located::value).orElse(d.idleTimeout()),
                 s.integer("error_limit", d.errorLimit(), 1, 1_000_000),
                 s.parsed("mode", d.mode(), "enforce or observe", ConfigReader::mode));
+    }
+
+    /**
+     * {@code neighbourhood: {bans: 3, ipv4_prefix: 24, ipv6_prefix: 48}} (any key left out keeps its
+     * default), or {@code neighbourhood: off}.
+     */
+    private Optional<Neighbourhood> neighbourhood(Section guard, Optional<Neighbourhood> fallback) {
+        Optional<YamlNode> node = guard.node("neighbourhood");
+        if (node.isEmpty()) {
+            return fallback;
+        }
+        if (node.get() instanceof YamlNode.Scalar scalar && isOff(scalar)) {
+            return Optional.empty();
+        }
+        if (!(node.get() instanceof YamlNode.Mapping)) {
+            String written = node.get() instanceof YamlNode.Scalar scalar ? "'" + scalar.text() + "'" : "a list";
+            problems.add(node.get().at(), "'neighbourhood' must be off or {bans: 3, ipv4_prefix: 24, ipv6_prefix: 48}, not "
+                    + written);
+            return fallback;
+        }
+        Section section = guard.section("neighbourhood", SCHEMA).orElseThrow();
+        Neighbourhood d = Neighbourhood.DEFAULT;
+        return Optional.of(new Neighbourhood(
+                section.integer("bans", d.bans(), Neighbourhood.MIN_BANS, Neighbourhood.MAX_BANS),
+                section.integer("ipv4_prefix", d.ipv4Prefix(), Neighbourhood.MIN_IPV4_PREFIX, 32),
+                section.integer("ipv6_prefix", d.ipv6Prefix(), Neighbourhood.MIN_IPV6_PREFIX, 128)));
+    }
+
+    /** YAML reads a plain {@code off} (or {@code false}, {@code no}) as false; a quoted 'off' means the same. */
+    private static boolean isOff(YamlNode.Scalar scalar) {
+        String text = scalar.text().strip().toLowerCase(Locale.ROOT);
+        return text.equals("off") || (scalar.kind() == YamlNode.Scalar.Kind.BOOLEAN && (text.equals("false") || text.equals("no")));
     }
 
     private static GuardPolicy.Mode mode(String text) {

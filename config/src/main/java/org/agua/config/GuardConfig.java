@@ -2,14 +2,19 @@ package org.agua.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.agua.guard.AddressRules;
+import org.agua.guard.AddressSet;
 import org.agua.guard.Cidr;
 import org.agua.guard.GuardPolicy;
+import org.agua.guard.Neighbourhood;
 
 /**
  * The {@code guard} section. Field names follow the keys of the specification ({@code ban_time} is
  * {@code banTime}). The loader has already checked every range {@link GuardPolicy} checks, so
- * {@link #toPolicy()} does not throw for a loaded configuration.
+ * {@link #toPolicy} does not throw for a loaded configuration.
+ *
+ * @param neighbourhood {@code neighbourhood}; empty for {@code neighbourhood: off}
  */
 public record GuardConfig(
         List<Cidr> block,
@@ -22,6 +27,7 @@ public record GuardConfig(
         Duration banTime,
         Duration banTimeMax,
         int ipv6Prefix,
+        Optional<Neighbourhood> neighbourhood,
         Duration idleTimeout,
         int errorLimit,
         GuardPolicy.Mode mode) {
@@ -43,16 +49,28 @@ public record GuardConfig(
                 Duration.ofHours(1),
                 Duration.ofDays(7),
                 64,
+                Optional.of(Neighbourhood.DEFAULT),
                 Duration.ofMinutes(5),
                 10,
                 GuardPolicy.Mode.ENFORCE);
     }
 
-    /** The snapshot the guard decides with; build it once per configuration generation, not per connection. */
-    public GuardPolicy toPolicy() {
+    /**
+     * The snapshot the guard decides with; build it once per configuration generation, not per
+     * connection. {@code ownAddresses} are the addresses the server's listeners are bound to (see
+     * {@link GuardPolicy#ownAddresses()}); the file alone does not know them for a listener on
+     * every interface.
+     */
+    public GuardPolicy toPolicy(AddressSet ownAddresses) {
         return new GuardPolicy(
                 AddressRules.of(block, allow), maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
-                guardRate(connectionRatePerIp), guardRate(messageRatePerIp), guardRate(authFailures), banTime, banTimeMax);
+                guardRate(connectionRatePerIp), guardRate(messageRatePerIp), guardRate(authFailures), banTime, banTimeMax,
+                neighbourhood, ownAddresses);
+    }
+
+    /** As {@link #toPolicy(AddressSet)} with no own addresses, for tools and tests that bind no listener. */
+    public GuardPolicy toPolicy() {
+        return toPolicy(AddressSet.EMPTY);
     }
 
     /** The guard has its own Rate type, so that it depends on nothing of Agua's. */

@@ -20,7 +20,8 @@ import org.agua.storage.DurableFiles;
 /**
  * What {@code agua init} writes: a commented {@code agua.yml}, an empty users file and the data
  * folder. The configuration mirrors the defaults, except that it names {@code localhost} as host
- * and domain, so a newcomer can send a first message to {@code user@localhost}.
+ * and domain, so a newcomer can send a first message to {@code user@localhost}, and that it allows
+ * the loopback addresses, so that a webmail or a script on the same host is never locked out.
  */
 public final class StarterConfig {
 
@@ -66,8 +67,11 @@ public final class StarterConfig {
                                                #   - 203.0.113.7
                                                #   - 198.51.100.0/24
                                                #   - 2001:db8:bad::/48
-              allow: []                        # exempt from limits and automatic bans; between block and
-                                               #   allow the most specific entry wins (a /32 beats a /24)
+              allow: [127.0.0.1, "::1"]        # default: []. Exempt from limits and automatic bans; between
+                                               #   block and allow the most specific entry wins (a /32 beats
+                                               #   a /24). This host itself is listed so that a webmail or a
+                                               #   script running here, which logs in for many users from
+                                               #   one address, is never locked out by their wrong passwords
               max_connections: 10000           # all listeners together
               max_connections_per_ip: 20
               connection_rate_per_ip: 60/1m
@@ -76,6 +80,10 @@ public final class StarterConfig {
               ban_time: 1h                     # first automatic ban; repeat offenders get longer ones
               ban_time_max: 7d
               ipv6_prefix: 64                  # IPv6 clients are counted and banned per /64
+              # neighbourhood: {bans: 3, ipv4_prefix: 24, ipv6_prefix: 48}   # the default: that many banned
+                                               #   addresses of one such network ban the network, unless
+                                               #   it holds an allowed address or one this server listens
+                                               #   on; 'neighbourhood: off' disables (wise behind a NAT)
               idle_timeout: 5m                 # no complete command for this long: close
               error_limit: 10                  # bad commands in one session before it is closed
               mode: enforce                    # or 'observe': log what would be refused, refuse nothing

@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.agua.guard.AddressSet;
 import org.agua.guard.Cidr;
 import org.agua.guard.GuardPolicy;
+import org.agua.guard.Neighbourhood;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +68,7 @@ class ConfigLoaderTest {
         assertThat(g.banTime()).isEqualTo(Duration.ofHours(1));
         assertThat(g.banTimeMax()).isEqualTo(Duration.ofDays(7));
         assertThat(g.ipv6Prefix()).isEqualTo(64);
+        assertThat(g.neighbourhood()).contains(new Neighbourhood(3, 24, 48));
         assertThat(g.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(g.errorLimit()).isEqualTo(10);
         assertThat(g.mode()).isEqualTo(GuardPolicy.Mode.ENFORCE);
@@ -113,6 +117,7 @@ class ConfigLoaderTest {
                   ban_time: 30m
                   ban_time_max: 1d
                   ipv6_prefix: 56
+                  neighbourhood: {bans: 4, ipv4_prefix: 22, ipv6_prefix: 44}
                   idle_timeout: 30s
                   error_limit: 3
                   mode: observe
@@ -137,7 +142,8 @@ class ConfigLoaderTest {
         assertThat(c.guard()).isEqualTo(new GuardConfig(
                 List.of(Cidr.parse("203.0.113.7"), Cidr.parse("198.51.100.0/24"), Cidr.parse("2001:db8:bad::/48")),
                 List.of(Cidr.parse("192.0.2.1")), 500, 5, Rate.parse("30/1m"), Rate.parse("10/1h"), Rate.parse("3/5m"),
-                Duration.ofMinutes(30), Duration.ofDays(1), 56, Duration.ofSeconds(30), 3, GuardPolicy.Mode.OBSERVE));
+                Duration.ofMinutes(30), Duration.ofDays(1), 56, Optional.of(new Neighbourhood(4, 22, 44)),
+                Duration.ofSeconds(30), 3, GuardPolicy.Mode.OBSERVE));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(
                 Path.of("/var/log/agua"), LoggingConfig.Level.DEBUG, Size.parse("10MB"), Size.parse("100MB")));
         assertThat(c.admin().metricsWithoutToken()).isTrue();
@@ -160,6 +166,63 @@ class ConfigLoaderTest {
         assertThat(policy.authFailures()).isEqualTo(new org.agua.guard.Rate(3, Duration.ofMinutes(5)));
         assertThat(policy.banTime()).isEqualTo(Duration.ofMinutes(10));
         assertThat(policy.banTimeMax()).isEqualTo(Duration.ofDays(2));
+    }
+
+    @Test
+    void neighbourhoodIsReadInEveryForm() {
+        record Case(String yaml, Optional<Neighbourhood> read) {}
+        List<Case> cases = List.of(
+                new Case("guard:\n  neighbourhood: {bans: 2, ipv4_prefix: 16, ipv6_prefix: 40}\n",
+                        Optional.of(new Neighbourhood(2, 16, 40))),
+                new Case("guard:\n  neighbourhood:\n    bans: 5\n    ipv6_prefix: 56\n",
+                        Optional.of(new Neighbourhood(5, 24, 56))),
+                new Case("guard:\n  neighbourhood: {ipv4_prefix: 32}\n", Optional.of(new Neighbourhood(3, 32, 48))),
+                new Case("guard:\n  neighbourhood: off\n", Optional.empty()),
+                new Case("guard:\n  neighbourhood: OFF\n", Optional.empty()),
+                new Case("guard:\n  neighbourhood: 'off'\n", Optional.empty()),
+                new Case("guard:\n  neighbourhood: false\n", Optional.empty()),
+                new Case("guard:\n  neighbourhood:\n", Optional.of(Neighbourhood.DEFAULT)),
+                new Case("guard:\n  neighbourhood: {}\n", Optional.of(Neighbourhood.DEFAULT)));
+
+        for (Case c : cases) {
+            assertThat(valid(c.yaml()).guard().neighbourhood()).as(c.yaml()).isEqualTo(c.read());
+        }
+    }
+
+    @Test
+    void neighbourhoodAndOwnAddressesReachTheGuardPolicy() throws Exception {
+        GuardConfig guard = valid("guard:\n  neighbourhood: {bans: 2, ipv4_prefix: 16}\n").guard();
+        AddressSet own = AddressSet.of(List.of(java.net.InetAddress.getByName("192.0.2.25")));
+
+        GuardPolicy policy = guard.toPolicy(own);
+
+        assertThat(policy.neighbourhood()).contains(new Neighbourhood(2, 16, 48));
+        assertThat(policy.ownAddresses()).isEqualTo(own);
+        assertThat(valid("guard:\n  neighbourhood: off\n").guard().toPolicy().neighbourhood()).isEmpty();
+        assertThat(valid("").guard().toPolicy().ownAddresses()).isEqualTo(AddressSet.EMPTY);
+    }
+
+    @Test
+    void badNeighbourhoodIsPointedOutAtItsLineAndColumn() {
+        assertThat(problems("""
+                guard:
+                  neighbourhood: {bans: 1, ipv4_prefix: 33, ipv6_prefix: 8}
+                """)).containsExactly(
+                "/etc/agua/agua.yml:2:25: 'bans' must be between 2 and 100, not 1",
+                "/etc/agua/agua.yml:2:41: 'ipv4_prefix' must be between 8 and 32, not 33",
+                "/etc/agua/agua.yml:2:58: 'ipv6_prefix' must be between 16 and 128, not 8");
+        assertThat(problem("guard:\n  neighbourhood:\n    bans: three\n"))
+                .isEqualTo("/etc/agua/agua.yml:3:11: expected a number for 'bans', not 'three'");
+        assertThat(problem("guard:\n  neighbourhood: on\n"))
+                .isEqualTo("/etc/agua/agua.yml:2:18: 'neighbourhood' must be off or {bans: 3, ipv4_prefix: 24, ipv6_prefix: 48}, not 'on'");
+        assertThat(problem("guard:\n  neighbourhood: [3, 24]\n"))
+                .isEqualTo("/etc/agua/agua.yml:2:18: 'neighbourhood' must be off or {bans: 3, ipv4_prefix: 24, ipv6_prefix: 48}, not a list");
+        assertThat(problem("guard:\n  neighbourhood: {bands: 3}\n"))
+                .isEqualTo("/etc/agua/agua.yml:2:19: unknown key 'bands'; did you mean 'bans'?");
+        assertThat(problem("guard:\n  neighborhood: off\n"))
+                .isEqualTo("/etc/agua/agua.yml:2:3: unknown key 'neighborhood'; did you mean 'neighbourhood'?");
+        assertThat(problem("guard:\n  bans: 3\n"))
+                .isEqualTo("/etc/agua/agua.yml:2:3: unknown key 'bans' here; it belongs under 'neighbourhood'");
     }
 
     @Test

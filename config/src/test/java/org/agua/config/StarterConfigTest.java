@@ -8,6 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.agua.config.users.UsersFile;
 import org.agua.config.users.UsersResult;
+import org.agua.guard.Cidr;
+import org.agua.guard.Neighbourhood;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +19,7 @@ class StarterConfigTest {
     Path dir;
 
     @Test
-    void starterFileIsValidAndEqualsTheDefaultsExceptForLocalhost() {
+    void starterFileIsValidAndEqualsTheDefaultsExceptForLocalhostAndTheLoopbackAllowList() {
         Path file = dir.resolve("agua.yml");
         ConfigResult result = ConfigLoader.parse(file, StarterConfig.TEXT, () -> "mx.machine.test");
         assertThat(result).isInstanceOf(ConfigResult.Loaded.class);
@@ -25,7 +27,25 @@ class StarterConfigTest {
         AguaConfig defaults = AguaConfig.defaults(file, "localhost");
         assertThat(starter.hostname()).isEqualTo("localhost");
         assertThat(starter.domains()).containsExactly("localhost");
-        assertThat(starter).isEqualTo(defaults);
+        assertThat(starter.guard().allow()).containsExactly(Cidr.parse("127.0.0.1"), Cidr.parse("::1"));
+        GuardConfig d = defaults.guard();
+        AguaConfig withLoopbackAllowed = new AguaConfig(defaults.file(), defaults.hostname(), defaults.domains(),
+                defaults.dataDir(), defaults.usersFile(), defaults.listen(), defaults.tls(), defaults.smtp(),
+                defaults.pop3(), new GuardConfig(d.block(), starter.guard().allow(), d.maxConnections(),
+                        d.maxConnectionsPerIp(), d.connectionRatePerIp(), d.messageRatePerIp(), d.authFailures(),
+                        d.banTime(), d.banTimeMax(), d.ipv6Prefix(), d.neighbourhood(), d.idleTimeout(),
+                        d.errorLimit(), d.mode()),
+                defaults.logging(), defaults.admin());
+        assertThat(starter).isEqualTo(withLoopbackAllowed);
+    }
+
+    @Test
+    void starterNeighbourhoodLineGivesTheDefaultOnceUncommented() {
+        String uncommented = StarterConfig.TEXT.replace("  # neighbourhood:", "  neighbourhood:");
+        assertThat(uncommented).isNotEqualTo(StarterConfig.TEXT);
+        ConfigResult result = ConfigLoader.parse(dir.resolve("agua.yml"), uncommented, () -> "mx.machine.test");
+        assertThat(result).isInstanceOf(ConfigResult.Loaded.class);
+        assertThat(((ConfigResult.Loaded) result).config().guard().neighbourhood()).contains(Neighbourhood.DEFAULT);
     }
 
     @Test
