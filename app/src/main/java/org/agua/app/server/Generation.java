@@ -31,6 +31,8 @@ public record Generation(long number, AguaConfig config, Users users, SslContext
                 config.smtp().pregreetWait());
         Pop3Settings pop3 = new Pop3Settings(config.hostname(), config.pop3().requireTlsForAuth(),
                 Pop3Settings.DEFAULT_MAX_LINE_LENGTH, accounts, tls);
-        return new Generation(number, config, users, tls, config.guard().toPolicy(), smtp, pop3);
+        // The listeners' addresses are read here, once per generation: the guard must never ban them automatically.
+        GuardPolicy guard = config.guard().toPolicy(ListenerAddresses.of(config.listen()));
+        return new Generation(number, config, users, tls, guard, smtp, pop3);
     }
 }
