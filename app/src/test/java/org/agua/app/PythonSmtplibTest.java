@@ -49,6 +49,37 @@ class PythonSmtplibTest {
                     sys.exit("refused: %%r" %% refused)
             """.formatted(RunningServer.USER, RunningServer.PASSWORD);
 
+    /**
+     * argv: port, subject. An old client: HELO, not EHLO, then MAIL with SIZE and BODY=8BITMIME all
+     * the same. smtplib itself drops MAIL parameters after HELO, so MAIL goes through docmd, as a
+     * client that ignores the greeting would send it; the rest is smtplib's own rcpt and data. Also
+     * tries "MAIL FROM:" with nothing after the colon first, and prints each reply.
+     */
+    private static final String HELO_SCRIPT = """
+            import smtplib, sys
+
+            port, subject = int(sys.argv[1]), sys.argv[2]
+            msg = ("From: sender@example.org\\r\\nTo: %1$s\\r\\nSubject: " + subject + "\\r\\n"
+                   "Content-Type: text/plain; charset=utf-8\\r\\nContent-Transfer-Encoding: 8bit\\r\\n\\r\\n"
+                   "Caf\u00e9 sent after HELO.\\r\\n").encode("utf-8")
+
+            with smtplib.SMTP("127.0.0.1", port, local_hostname="old.example.org", timeout=10) as smtp:
+                code, reply = smtp.helo()
+                print("HELO", code)
+                code, reply = smtp.docmd("MAIL", "FROM:")
+                print("EMPTY MAIL", code, reply.decode())
+                code, reply = smtp.docmd("MAIL", "FROM:<sender@example.org> SIZE=%%d BODY=8BITMIME" %% len(msg))
+                print("MAIL", code, reply.decode())
+                if code != 250:
+                    sys.exit(1)
+                code, reply = smtp.rcpt("%1$s")
+                print("RCPT", code)
+                code, reply = smtp.data(msg)
+                print("DATA", code, reply.decode())
+                if code != 250:
+                    sys.exit(1)
+            """.formatted(RunningServer.USER);
+
     private static RunningServer server;
     private static Path script;
 
@@ -134,6 +165,25 @@ class PythonSmtplibTest {
         assertThat(Maildirs.traceOf(Maildirs.read(stored.get(0))))
                 .contains(" with ESMTPSA id ")
                 .contains("(authenticated sender: " + RunningServer.USER + ")");
+    }
+
+    @Test
+    void smtplibAfterHeloSendsMailParametersAndTheMessageIsDelivered() throws Exception {
+        String subject = "python helo " + UUID.randomUUID();
+        Path helo = server.dir().resolve("send-after-helo.py");
+        Files.writeString(helo, HELO_SCRIPT);
+        Run run = python(helo, String.valueOf(server.smtpPort()), subject);
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output())
+                .contains("EMPTY MAIL 501 5.5.4 Syntax: MAIL FROM:<address>")
+                .contains("MAIL 250 2.1.0")
+                .contains("DATA 250 2.0.0");
+        List<Path> stored = storedWithSubject(subject);
+        assertThat(stored).hasSize(1);
+        byte[] content = Maildirs.read(stored.get(0));
+        assertThat(Maildirs.traceOf(content)).contains("Received: from old.example.org ([127.0.0.1])").contains(" with SMTP id ");
+        assertThat(new String(content, StandardCharsets.UTF_8)).endsWith("\r\n\r\nCaf\u00e9 sent after HELO.\r\n");
     }
 
     @Test

@@ -20,8 +20,24 @@ public record PathArgument(String address, Map<String, String> parameters) {
 
     /** Thrown for a malformed argument; the message is fit for a {@code 501} reply. */
     public static final class SyntaxError extends Exception {
+        private final boolean inAddress;
+
         public SyntaxError(String message) {
+            this(message, true);
+        }
+
+        private SyntaxError(String message, boolean inAddress) {
             super(message, null, false, false);
+            this.inAddress = inAddress;
+        }
+
+        /**
+         * True when an address was given and is malformed (Postfix answers {@code 5.1.7} or
+         * {@code 5.1.3}); false when the command itself is incomplete, its keyword or its address
+         * missing ({@code 5.5.4}, invalid command arguments).
+         */
+        public boolean inAddress() {
+            return inAddress;
         }
     }
 
@@ -49,9 +65,13 @@ public record PathArgument(String address, Map<String, String> parameters) {
     public static PathArgument parse(String argument, String keyword, boolean allowNull) throws SyntaxError {
         String prefix = keyword + ":";
         if (argument.length() < prefix.length() || !argument.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            throw new SyntaxError("Syntax: " + ("FROM".equals(keyword) ? "MAIL FROM:<address>" : "RCPT TO:<address>"));
+            throw usage(keyword);
         }
         String rest = argument.substring(prefix.length()).stripLeading();
+        if (rest.isEmpty()) {
+            // "MAIL FROM:" with nothing after it is not the null reverse path: that is spelled <>.
+            throw usage(keyword);
+        }
         String path;
         String params;
         if (rest.startsWith("<")) {
@@ -82,6 +102,10 @@ public record PathArgument(String address, Map<String, String> parameters) {
         }
         checkMailbox(path);
         return new PathArgument(path, parseParameters(params));
+    }
+
+    private static SyntaxError usage(String keyword) {
+        return new SyntaxError("Syntax: " + ("FROM".equals(keyword) ? "MAIL FROM:<address>" : "RCPT TO:<address>"), false);
     }
 
     private static int closingBracket(String s) {

@@ -58,6 +58,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private String helo;
     private boolean esmtp;
     private String tls;
+    /** The TLS version alone ({@code TLSv1.3}), for the log; null in clear text. */
+    private String tlsProtocol;
     private Mailbox authenticated;
     private Transaction transaction;
     private MessageReceiver receiver;
@@ -169,6 +171,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             }
             SSLSession ssl = ctx.pipeline().get(SslHandler.class).engine().getSession();
             tls = ssl.getProtocol() + " with cipher " + ssl.getCipherSuite();
+            tlsProtocol = ssl.getProtocol();
             if (service.implicitTls()) {
                 greet();
                 ctx.flush();
@@ -477,14 +480,18 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             return failMessage();
         }
         MessageReceiver done = receiver;
+        Transaction accepted = transaction;
+        String heloName = helo;
+        String tlsVersion = tlsProtocol;
+        Mailbox user = authenticated;
         CompletableFuture<StoredMessage> commit = done.commit();
         receiver = null;
         transaction = null;
         state = SmtpState.READY;
         commit.whenComplete((stored, error) -> {
             if (error == null) {
-                log.debug("smtp.delivered id={} client={} size={} recipients={}", id, clientAddress(),
-                        stored.size(), stored.files().size());
+                // Logged where the commit completes (usually the disk thread), before the 250 leaves.
+                logAccepted(stored, accepted, heloName, tlsVersion, user);
                 respondLater(() -> {
                     events.messageAccepted(service.listenerName(), stored.size());
                     return Reply.of(250, "2.0.0", "Ok: queued as " + stored.uniqueName());
@@ -495,6 +502,28 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             }
         });
         return Reply.LATER;
+    }
+
+    /**
+     * The one line per accepted message an operator greps for, as Postfix's: the id the client
+     * was told ({@code queued as}), who sent it from where, to whom, how big as stored, over what.
+     * The recipient list is bounded by {@code max_recipients}. Refused messages have no line of
+     * their own.
+     */
+    private void logAccepted(StoredMessage stored, Transaction accepted, String heloName, String tlsVersion, Mailbox user) {
+        if (!log.isInfoEnabled()) {
+            return;
+        }
+        StringBuilder to = new StringBuilder(64);
+        for (String recipient : accepted.recipients()) {
+            if (to.length() > 0) {
+                to.append(',');
+            }
+            to.append('<').append(recipient).append('>');
+        }
+        log.info("smtp.accepted id={} queued_as={} listener={} client={} helo={} from=<{}> to={} size={} tls={} auth={} result=delivered",
+                id, stored.uniqueName(), service.listenerName(), clientAddress(), heloName, accepted.sender(), to,
+                stored.size(), tlsVersion == null ? "none" : tlsVersion, user == null ? "none" : user.address());
     }
 
     private Reply failMessage() {

@@ -3,6 +3,8 @@ package org.agua.smtp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 
@@ -23,6 +25,14 @@ class SmtpEnvelopeTest {
 
     private SmtpTranscript greeted() {
         return greeted(TestServer.mx(mailRoot));
+    }
+
+    /** Greeted with plain HELO, as old clients greet. */
+    private SmtpTranscript greetedWithHelo() {
+        smtp = SmtpTranscript.open(TestServer.mx(mailRoot));
+        smtp.expect("220 ");
+        smtp.send("HELO client.test").expect("250 ");
+        return smtp;
     }
 
     @AfterEach
@@ -96,12 +106,63 @@ class SmtpEnvelopeTest {
         smtp.send("RCPT TO:<alice@example.test> NOTIFY=NEVER").expect("555 5.5.4");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"SIZE=1000", "BODY=8BITMIME", "BODY=7BIT", "AUTH=<>", "SMTPUTF8", "SIZE=1000 BODY=8BITMIME"})
+    void knownMailParametersAreAcceptedAfterHelo(String parameters) {
+        greetedWithHelo().send("MAIL FROM:<sender@remote.test> " + parameters).expect("250 2.1.0");
+        smtp.send("RCPT TO:<alice@example.test>").expect("250 2.1.5");
+    }
+
     @Test
-    void mailParametersNeedEhlo() {
-        smtp = SmtpTranscript.open(TestServer.mx(mailRoot));
-        smtp.expect("220 ");
-        smtp.send("HELO client.test").expect("250 ");
-        smtp.send("MAIL FROM:<sender@remote.test> SIZE=100").expect("555 ");
+    void sizeOverTheLimitIsRefusedAfterHeloAsAfterEhlo() {
+        greetedWithHelo().send("MAIL FROM:<sender@remote.test> SIZE=" + (TestServer.MAX_MESSAGE_SIZE + 1))
+                .expect("552 5.3.4");
+    }
+
+    @Test
+    void badMailParameterValuesAreRefusedAfterHeloAsAfterEhlo() {
+        greetedWithHelo().send("MAIL FROM:<sender@remote.test> SIZE=big").expect("501 5.5.4");
+        smtp.send("MAIL FROM:<sender@remote.test> BODY=BINARYMIME").expect("555 5.5.4");
+        smtp.send("MAIL FROM:<sender@remote.test> SMTPUTF8=yes").expect("501 5.5.4");
+    }
+
+    @Test
+    void unknownMailParameterIsRefusedAfterHelo() {
+        greetedWithHelo().send("MAIL FROM:<sender@remote.test> FROBNICATE=yes").expect("555 5.5.4");
+    }
+
+    @Test
+    void nonAsciiSenderWithSmtputf8IsAcceptedAfterHelo() {
+        greetedWithHelo().send("MAIL FROM:<josé@remote.test> SMTPUTF8").expect("250 2.1.0");
+        smtp.send("RCPT TO:<" + FixedAccounts.JOSE + ">").expect("250 2.1.5");
+    }
+
+    @Test
+    void rcptParametersAreRefusedAfterHeloAsAfterEhlo() {
+        greetedWithHelo().send("MAIL FROM:<sender@remote.test>").expect("250 ");
+        smtp.send("RCPT TO:<alice@example.test> NOTIFY=NEVER").expect("555 5.5.4");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MAIL FROM:", "MAIL FROM: ", "MAIL FROM:   ", "MAIL FROM:\t", "mail from:", "MAIL", "MAIL "})
+    void mailWithoutAReversePathIsASyntaxError(String line) {
+        greeted().send(line).expect("501 5.5.4 Syntax: MAIL FROM:<address>");
+        smtp.send("RCPT TO:<alice@example.test>").expect("503 5.5.1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"RCPT TO:", "RCPT TO: ", "RCPT TO:   ", "rcpt to:", "RCPT"})
+    void rcptWithoutAForwardPathIsASyntaxError(String line) {
+        greeted().send("MAIL FROM:<sender@remote.test>").expect("250 ");
+        smtp.send(line).expect("501 5.5.4 Syntax: RCPT TO:<address>");
+        smtp.send("DATA").expect("503 5.5.1");
+    }
+
+    @Test
+    void mailFromNullPathIsAcceptedWithOrWithoutASpace() {
+        greeted().send("MAIL FROM: <>").expect("250 2.1.0");
+        smtp.send("RSET").expect("250 ");
+        smtp.send("MAIL FROM:<> SIZE=100").expect("250 2.1.0");
     }
 
     @Test

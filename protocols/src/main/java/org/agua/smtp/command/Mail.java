@@ -12,7 +12,11 @@ import org.agua.smtp.Transaction;
 import java.util.Map;
 import java.util.Set;
 
-/** MAIL FROM (RFC 5321 section 4.1.1.2) with the SIZE, BODY, SMTPUTF8 and AUTH parameters. */
+/**
+ * MAIL FROM (RFC 5321 section 4.1.1.2) with the SIZE, BODY, SMTPUTF8 and AUTH parameters. They are
+ * taken after HELO as after EHLO, as Postfix and OpenSMTPD take them: old clients send SIZE or
+ * BODY=8BITMIME whatever the greeting, and refusing them would only refuse their mail.
+ */
 final class Mail implements SmtpCommand {
 
     private static final int MAX_SIZE_DIGITS = 18;
@@ -31,13 +35,10 @@ final class Mail implements SmtpCommand {
         try {
             from = PathArgument.parse(argument, "FROM", true);
         } catch (PathArgument.SyntaxError e) {
-            return Reply.of(501, "5.1.7", e.getMessage());
+            return Reply.of(501, e.inAddress() ? "5.1.7" : "5.5.4", e.getMessage());
         }
         boolean utf8 = false;
         for (Map.Entry<String, String> p : from.parameters().entrySet()) {
-            if (!session.esmtp()) {
-                return Reply.of(555, "5.5.4", "MAIL parameters need EHLO");
-            }
             String value = p.getValue();
             switch (p.getKey()) {
                 case "SIZE" -> {

@@ -25,8 +25,9 @@ final class Rcpt implements SmtpCommand {
         try {
             to = PathArgument.parse(argument, "TO", false);
         } catch (PathArgument.SyntaxError e) {
-            return Reply.of(501, "5.1.3", e.getMessage());
+            return Reply.of(501, e.inAddress() ? "5.1.3" : "5.5.4", e.getMessage());
         }
+        // No RCPT parameter is offered (DSN's NOTIFY and ORCPT need the DSN extension), after EHLO or HELO.
         if (!to.parameters().isEmpty()) {
             return Reply.of(555, "5.5.4", "Unsupported parameter " + to.parameters().keySet().iterator().next());
         }
