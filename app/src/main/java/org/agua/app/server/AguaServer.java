@@ -10,6 +10,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agua.app.admin.AdminChannels;
 import org.agua.app.admin.ProtocolMetrics;
+import org.agua.app.admin.TrafficSeries;
 import org.agua.app.incidents.IncidentBook;
 import org.agua.config.ConfigProblem;
 import org.agua.config.Listeners;
@@ -322,7 +323,7 @@ public final class AguaServer implements AutoCloseable {
     private synchronized AdminChannels admin() {
         if (admin == null) {
             try {
-                admin = AdminChannels.create(this, blocking);
+                admin = AdminChannels.create(new AdminAccess(this), blocking);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
