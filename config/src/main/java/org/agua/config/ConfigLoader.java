@@ -27,23 +27,62 @@ public final class ConfigLoader {
 
     public static ConfigResult load(Path file) {
         try {
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                return invalid(file, "the file is larger than 1MB; is this the right file?");
-            }
-            byte[] bytes = Files.readAllBytes(file);
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-            return parse(file, text);
+            return parse(file, readText(file));
         } catch (NoSuchFileException e) {
             return invalid(file, "file not found (agua init writes a starter configuration)");
         } catch (CharacterCodingException e) {
             return invalid(file, "the file is not UTF-8 text");
+        } catch (TooLarge e) {
+            return invalid(file, "the file is larger than 1MB; is this the right file?");
         } catch (IOException e) {
             return invalid(file, "cannot read the file: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code data_dir} and {@code listen.admin} as far as the file can be read, for the commands
+     * that ask the running server. Unlike {@link #load}, problems do not stop it: a key whose value
+     * is wrong counts as absent (its default), and after a YAML syntax error, which leaves no tree,
+     * the lines above the error are read on their own, so keys written there still count. A file
+     * that cannot be read at all gives the defaults: {@code data/} beside the file and the default
+     * admin address. {@link #load} says what the problems are.
+     */
+    public static ServerLocation locateServer(Path file) {
+        String text;
+        try {
+            text = readText(file);
+        } catch (IOException e) {
+            text = "";
+        }
+        return locateServer(file, text);
+    }
+
+    static ServerLocation locateServer(Path file, String text) {
+        ProblemList problems = new ProblemList(file);
+        Optional<YamlNode> root = new YamlTreeReader(problems).read(text);
+        if (root.isEmpty() && !problems.isEmpty()) {
+            int errorLine = problems.sorted().get(0).line();
+            String above = String.join("\n", text.lines().limit(Math.max(0, errorLine - 1)).toList());
+            root = new YamlTreeReader(new ProblemList(file)).read(above);
+        }
+        // The host name plays no part in where the server is, so it is not looked up.
+        AguaConfig config = new ConfigReader(file, "localhost", new ProblemList(file)).read(root);
+        return new ServerLocation(config.dataDir(), config.listen().admin());
+    }
+
+    private static final class TooLarge extends IOException {
+    }
+
+    private static String readText(Path file) throws IOException {
+        if (Files.size(file) > MAX_FILE_BYTES) {
+            throw new TooLarge();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
     }
 
     /** Validates {@code text} as if read from {@code file}; relative paths resolve against its folder. */

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.agua.app.incidents.Incident;
 import org.agua.app.incidents.IncidentJson;
-import org.agua.app.server.AguaServer;
-import org.agua.app.server.TrafficSeries;
 import org.agua.config.ConfigProblem;
 import org.agua.config.Durations;
 import org.agua.guard.Ban;
@@ -37,11 +35,11 @@ public final class AdminApi {
     private static final Set<String> BAN_FIELDS = Set.of("address", "duration", "reason");
     private static final int MAX_REASON_LENGTH = 200;
 
-    private final AguaServer server;
+    private final ManagedServer server;
     private final AdminMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
 
-    public AdminApi(AguaServer server, AdminMetrics metrics) {
+    public AdminApi(ManagedServer server, AdminMetrics metrics) {
         this.server = server;
         this.metrics = metrics;
     }
@@ -202,7 +200,7 @@ public final class AdminApi {
         out.put("started", started.toString());
         out.put("uptime_s", Duration.between(started, Instant.now()).toSeconds());
         out.put("listeners", server.listeners().stream()
-                .map(l -> Map.of("name", l.name(), "address", AguaServer.format(l.address())))
+                .map(l -> Map.of("name", l.name(), "address", l.address()))
                 .toList());
         Map<String, Object> sessions = new LinkedHashMap<>();
         sessions.put("open", server.guard().openConnections());
@@ -211,7 +209,7 @@ public final class AdminApi {
         out.put("messages", Map.of("received", server.metrics().messagesReceived(),
                 "delivered", server.metrics().messagesDelivered()));
         out.put("bans_active", server.guard().bans().size());
-        out.put("config_generation", server.generation().number());
+        out.put("config_generation", server.configGeneration());
         List<ConfigProblem> problems = server.reloadProblems();
         out.put("reload_error", problems.isEmpty() ? null : problems.stream().map(ConfigProblem::toString).toList());
         return out;
@@ -235,7 +233,7 @@ public final class AdminApi {
         }
         Cidr network = network(text(node, "address"));
         String durationText = text(node, "duration");
-        Duration duration = durationText == null ? server.generation().guardPolicy().banTime() : duration(durationText);
+        Duration duration = durationText == null ? server.banTime() : duration(durationText);
         String reason = text(node, "reason");
         if (reason != null && reason.length() > MAX_REASON_LENGTH) {
             throw new Refusal(400, "reason is longer than " + MAX_REASON_LENGTH + " characters");

@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import org.agua.app.server.AguaServer;
 import org.agua.guard.Admission;
 import org.agua.guard.GuardedConnection;
 import org.agua.guard.netty.GuardedInitializer;
@@ -28,13 +27,13 @@ public final class AdminChannels implements GuardedInitializer.RefusalWriter, Gu
     /** An admin client that sends nothing for this long is closed, so idle sockets cannot pile up. */
     static final int IDLE_SECONDS = 60;
 
-    private final AguaServer server;
+    private final ManagedServer server;
     private final AdminToken token;
     private final AdminMetrics metrics;
     private final AdminApi api;
     private final Executor blocking;
 
-    private AdminChannels(AguaServer server, AdminToken token, Executor blocking) {
+    private AdminChannels(ManagedServer server, AdminToken token, Executor blocking) {
         this.server = server;
         this.token = token;
         this.metrics = new AdminMetrics(server);
@@ -46,8 +45,8 @@ public final class AdminChannels implements GuardedInitializer.RefusalWriter, Gu
      * Creates the admin service, and {@code data_dir/admin.token} if it does not exist yet.
      * Called off the event loops (at start or on a reload), since it may write a file.
      */
-    public static AdminChannels create(AguaServer server, Executor blocking) throws IOException {
-        return new AdminChannels(server, AdminToken.loadOrCreate(server.generation().config().dataDir()), blocking);
+    public static AdminChannels create(ManagedServer server, Executor blocking) throws IOException {
+        return new AdminChannels(server, AdminToken.loadOrCreate(server.dataDir()), blocking);
     }
 
     public AdminMetrics metrics() {
@@ -68,7 +67,7 @@ public final class AdminChannels implements GuardedInitializer.RefusalWriter, Gu
                 new HttpServerCodec(),
                 new HttpObjectAggregator(MAX_REQUEST_BYTES),
                 new AdminHandler(token, api, blocking,
-                        () -> server.generation().config().admin().metricsWithoutToken()));
+                        server::metricsWithoutToken));
     }
 
     @Override

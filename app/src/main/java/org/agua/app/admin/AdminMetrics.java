@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.agua.app.server.AguaServer;
 import org.agua.guard.Guard;
 import org.agua.guard.Reason;
 
@@ -28,7 +27,7 @@ public final class AdminMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** Adds the guard's, the configuration's and the JVM's meters to the server's registry. */
-    public AdminMetrics(AguaServer server) {
+    public AdminMetrics(ManagedServer server) {
         this.registry = server.metrics().registry();
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -46,10 +45,10 @@ public final class AdminMetrics implements AutoCloseable {
                 .description("connections open on all listeners").register(registry);
         Gauge.builder("agua.bans.active", guard, g -> g.bans().size())
                 .description("automatic and manual bans in force").register(registry);
-        Gauge.builder("agua.config.generation", server, s -> s.generation().number())
+        Gauge.builder("agua.config.generation", server, ManagedServer::configGeneration)
                 .description("the configuration generation in force; counts up with each successful reload")
                 .register(registry);
-        FunctionCounter.builder("agua.config.reload.failures", server, AguaServer::rejectedReloads)
+        FunctionCounter.builder("agua.config.reload.failures", server, ManagedServer::rejectedReloads)
                 .description("reloads refused because the saved files were invalid").register(registry);
     }
 

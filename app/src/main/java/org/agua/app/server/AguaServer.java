@@ -10,6 +10,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agua.app.admin.AdminChannels;
 import org.agua.app.admin.ProtocolMetrics;
+import org.agua.app.admin.TrafficSeries;
 import org.agua.app.incidents.IncidentBook;
 import org.agua.config.ConfigProblem;
 import org.agua.config.Listeners;
@@ -24,12 +25,15 @@ import org.agua.smtp.SmtpChannels;
 import org.agua.smtp.SmtpService;
 import org.agua.smtp.SmtpServices;
 import org.agua.storage.maildir.MaildirStore;
+import org.agua.storage.maildir.StaleTmpFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +60,8 @@ public final class AguaServer implements AutoCloseable {
     private static final int BLOCKING_THREADS = 16;
     private static final int ACCEPT_BACKLOG = 4096;
     private static final long SHUTDOWN_WAIT_SECONDS = 20;
+    /** How often the Maildirs' tmp/ folders are swept of what interrupted deliveries left there. */
+    private static final Duration TMP_SWEEP_INTERVAL = Duration.ofDays(1);
 
     private static final Map<String, SmtpService> SMTP_LISTENERS = Map.of(
             "smtp", SmtpService.MX,
@@ -91,10 +97,11 @@ public final class AguaServer implements AutoCloseable {
     /** The watcher that applies reloads, for the pending reload error in status and metrics. */
     private volatile ConfigWatcher watcher;
     private final IncidentBook incidents;
-    /** Disk work of the server's own, off the event loops: the incident file. */
+    /** Disk work of the server's own, off the event loops: the incident file, the tmp sweep. */
     private final ScheduledExecutorService background =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("agua-background"));
     private final ScheduledFuture<?> incidentWrites;
+    private final StaleTmpFiles staleTmpFiles;
     /** Connections admitted and refused per second per listener, for the dashboard. */
     private final TrafficSeries traffic = new TrafficSeries(Clock.systemUTC());
     /** The admin API, created with the first admin listener (with its token). */
@@ -114,7 +121,9 @@ public final class AguaServer implements AutoCloseable {
         this.workers = transport.newGroup(0, "agua-io");
         this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads("agua-blocking"));
         // One store: SMTP delivers into it, POP3 reads from it (its mailbox locks live in it).
-        MaildirStore store = new MaildirStore(first.config().dataDir().resolve("mail"), first.config().hostname());
+        Path mailRoot = first.config().dataDir().resolve("mail");
+        MaildirStore store = new MaildirStore(mailRoot, first.config().hostname());
+        this.staleTmpFiles = new StaleTmpFiles(mailRoot, Clock.systemUTC());
         this.smtpServices = new SmtpServices(store, blocking, metrics);
         this.pop3Services = new Pop3Services(store, blocking, metrics);
     }
@@ -237,9 +246,19 @@ public final class AguaServer implements AutoCloseable {
 
     /**
      * Runs the guard's housekeeping every second even when no client is connecting, so bans end,
-     * per-offender summaries are written and the ban file is saved on time after an attack stops.
+     * per-offender summaries are written and the ban file is saved on time after an attack stops;
+     * and sweeps the Maildirs' tmp/ folders ({@link StaleTmpFiles}) now and once a day.
      */
     private void startHousekeeping() {
+        // At start, since a crash is what leaves files in tmp/, then daily; on the background
+        // thread, because walking every mailbox is disk work the event loops must not wait for.
+        background.scheduleWithFixedDelay(() -> {
+            try {
+                staleTmpFiles.sweep();
+            } catch (RuntimeException e) {
+                log.error("storage.tmp.sweep_failed", e); // caught, or the daily sweeps would stop
+            }
+        }, 0, TMP_SWEEP_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         acceptors.scheduleAtFixedRate(() -> {
             try {
                 guard.maintain();
@@ -322,7 +341,7 @@ public final class AguaServer implements AutoCloseable {
     private synchronized AdminChannels admin() {
         if (admin == null) {
             try {
-                admin = AdminChannels.create(this, blocking);
+                admin = AdminChannels.create(new AdminAccess(this), blocking);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

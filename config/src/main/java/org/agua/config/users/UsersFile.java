@@ -89,41 +89,54 @@ public final class UsersFile {
         return problems.isEmpty() ? new UsersResult.Loaded(Users.of(users)) : new UsersResult.Invalid(problems);
     }
 
-    /** Appends a user with a new {@code {SHA512-CRYPT}} hash; creates the file when there is none. */
+    /**
+     * Appends a user with a new {@code {SHA512-CRYPT}} hash; creates the file when there is none.
+     * Like every edit here, it holds the {@link UsersFileLock} from reading the file to renaming
+     * the new one into place, so concurrent edits (several {@code agua user} commands) all land.
+     * The hash is computed before the lock is taken: it is the slow part, and needs no file.
+     */
     public static void add(Path file, Mailbox mailbox, String password) throws IOException, UserEditException {
         checkPassword(password);
-        String text = readOrEmpty(file);
-        if (text == null) {
-            text = HEADER;
+        String line = mailbox.address() + ":" + PasswordHash.create(password).encoded() + "\n";
+        try (UsersFileLock lock = UsersFileLock.acquire(file, UsersFileLock.WAIT)) {
+            String text = readOrEmpty(file);
+            if (text == null) {
+                text = HEADER;
+            }
+            if (indexOf(lines(text), mailbox) >= 0) {
+                throw new UserEditException("user " + mailbox + " already exists in " + file);
+            }
+            StringBuilder out = new StringBuilder(text);
+            if (!text.isEmpty() && !text.endsWith("\n")) {
+                out.append('\n');
+            }
+            out.append(line);
+            write(file, out.toString());
         }
-        if (indexOf(lines(text), mailbox) >= 0) {
-            throw new UserEditException("user " + mailbox + " already exists in " + file);
-        }
-        StringBuilder out = new StringBuilder(text);
-        if (!text.isEmpty() && !text.endsWith("\n")) {
-            out.append('\n');
-        }
-        out.append(mailbox.address()).append(':').append(PasswordHash.create(password).encoded()).append('\n');
-        write(file, out.toString());
     }
 
     public static void remove(Path file, Mailbox mailbox) throws IOException, UserEditException {
-        List<String> lines = existingLines(file, mailbox);
-        lines.remove(indexOf(lines, mailbox));
-        write(file, String.join("\n", lines));
+        try (UsersFileLock lock = UsersFileLock.acquire(file, UsersFileLock.WAIT)) {
+            List<String> lines = existingLines(file, mailbox);
+            lines.remove(indexOf(lines, mailbox));
+            write(file, String.join("\n", lines));
+        }
     }
 
     /** Replaces the password field only; further Dovecot fields on the line stay as they are. */
     public static void passwd(Path file, Mailbox mailbox, String password) throws IOException, UserEditException {
         checkPassword(password);
-        List<String> lines = existingLines(file, mailbox);
-        int index = indexOf(lines, mailbox);
-        String line = stripCr(lines.get(index));
-        UserLine fields = UserLine.split(line);
-        String addressAsWritten = line.substring(0, line.indexOf(':'));
-        String ending = lines.get(index).endsWith("\r") ? "\r" : "";
-        lines.set(index, addressAsWritten + ":" + PasswordHash.create(password).encoded() + fields.rest() + ending);
-        write(file, String.join("\n", lines));
+        String hash = PasswordHash.create(password).encoded();
+        try (UsersFileLock lock = UsersFileLock.acquire(file, UsersFileLock.WAIT)) {
+            List<String> lines = existingLines(file, mailbox);
+            int index = indexOf(lines, mailbox);
+            String line = stripCr(lines.get(index));
+            UserLine fields = UserLine.split(line);
+            String addressAsWritten = line.substring(0, line.indexOf(':'));
+            String ending = lines.get(index).endsWith("\r") ? "\r" : "";
+            lines.set(index, addressAsWritten + ":" + hash + fields.rest() + ending);
+            write(file, String.join("\n", lines));
+        }
     }
 
     private static List<String> existingLines(Path file, Mailbox mailbox) throws IOException, UserEditException {

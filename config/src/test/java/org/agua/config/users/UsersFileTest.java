@@ -2,11 +2,14 @@ package org.agua.config.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.agua.config.ConfigProblem;
 import org.agua.storage.Mailbox;
@@ -148,8 +151,49 @@ class UsersFileTest {
         UsersFile.passwd(file, Mailbox.parse("b@example.test"), "pw2");
         UsersFile.remove(file, Mailbox.parse("a@example.test"));
         try (Stream<Path> entries = Files.list(dir)) {
-            assertThat(entries).containsExactly(file);
+            assertThat(entries).containsExactlyInAnyOrder(file, dir.resolve("users.passwd.lock"));
         }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("users.passwd.lock"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void anEditWaitsWhileAnotherHoldsTheLockAndThenLands() throws Exception {
+        Path file = dir.resolve("users.passwd");
+        UsersFile.add(file, Mailbox.parse("a@example.test"), "pw");
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread second;
+        try (UsersFileLock first = UsersFileLock.acquire(file, UsersFileLock.WAIT)) {
+            second = new Thread(() -> {
+                try {
+                    UsersFile.add(file, Mailbox.parse("b@example.test"), "pw");
+                } catch (Exception e) {
+                    failure.set(e);
+                }
+            });
+            second.start();
+            // Sleeping between attempts at the lock: the hash is done and the edit is waiting.
+            await().atMost(Duration.ofSeconds(5)).until(() -> second.getState() == Thread.State.TIMED_WAITING);
+            assertThat(loaded(file).addresses()).containsExactly("a@example.test");
+        }
+        second.join(Duration.ofSeconds(5).toMillis());
+
+        assertThat(failure.get()).isNull();
+        assertThat(loaded(file).addresses()).containsExactly("a@example.test", "b@example.test");
+    }
+
+    @Test
+    void anEditGivesUpWithOneLineWhenTheLockStaysHeld() throws Exception {
+        Path file = dir.resolve("users.passwd");
+        try (UsersFileLock first = UsersFileLock.acquire(file, UsersFileLock.WAIT)) {
+            assertThatThrownBy(() -> UsersFileLock.acquire(file, Duration.ofMillis(100)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("another command is editing " + file + " (waited 100ms for the lock on "
+                            + dir.resolve("users.passwd.lock") + "); try again");
+        }
+        try (UsersFileLock again = UsersFileLock.acquire(file, Duration.ofMillis(100))) {
+            assertThat(again).isNotNull();
+        }
     }
 }

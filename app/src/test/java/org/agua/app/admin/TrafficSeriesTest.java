@@ -1,4 +1,4 @@
-package org.agua.app.server;
+package org.agua.app.admin;
 
 import org.junit.jupiter.api.Test;
 

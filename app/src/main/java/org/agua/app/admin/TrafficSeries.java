@@ -1,4 +1,4 @@
-package org.agua.app.server;
+package org.agua.app.admin;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
