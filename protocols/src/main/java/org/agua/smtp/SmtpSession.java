@@ -4,12 +4,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.agua.guard.GuardedConnection;
-import org.agua.protocol.SessionEvents;
-import org.agua.protocol.TlsHandlers;
+import org.agua.protocol.DeferredReplies;
+import org.agua.protocol.ErrorLimit;
+import org.agua.protocol.IdleTimer;
+import org.agua.protocol.SessionReport;
+import org.agua.protocol.SessionTls;
 import org.agua.protocol.line.Inbound;
 import org.agua.smtp.command.SmtpCommands;
 import org.agua.storage.Mailbox;
@@ -17,14 +19,12 @@ import org.agua.storage.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLSession;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -49,17 +49,18 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private final GuardedConnection connection;
     private final Map<String, SmtpCommand> commands;
     private final String id;
-    private final SessionEvents events;
+    private final SessionReport report;
+    private final SessionTls tls = new SessionTls();
+    private final ErrorLimit errors;
 
     private ChannelHandlerContext ctx;
     private SmtpDecoder decoder;
+    private IdleTimer idle;
+    private DeferredReplies<Reply> replies;
     private SmtpSettings settings;
     private SmtpState state = SmtpState.GREETED;
     private String helo;
     private boolean esmtp;
-    private String tls;
-    /** The TLS version alone ({@code TLSv1.3}), for the log; null in clear text. */
-    private String tlsProtocol;
     private Mailbox authenticated;
     private Transaction transaction;
     private MessageReceiver receiver;
@@ -68,34 +69,15 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private Reply afterDiscardedChunk;
     private SmtpState stateAfterDiscardedChunk;
     private SaslExchange sasl;
-    private int errors;
-    /** A command answered {@link Reply#LATER}: input stays paused until its reply is sent. */
-    private boolean awaitingReply;
     /** The pregreet test is running: the last line of the greeting has not been sent yet. */
     private boolean pregreeting;
-    /** A complete command or a piece of content arrived since the last idle check. */
-    private boolean active;
-    private int idleChecks;
-    private ScheduledFuture<?> idleCheck;
-    private long idleCheckPeriodNanos;
     private int contentChecks;
     private long contentBytesAtFirstCheck;
-    /** The command whose reply is still to be written, for its latency; null when none is. */
-    private String timedVerb;
-    private long timedSince;
-    /** {@link SessionEvents#sessionOpened} was called, so sessionClosed must be. */
-    private boolean opened;
 
     /** Octets per second that message content must average (Postfix's smtpd_min_data_rate default). */
     static final int MIN_CONTENT_RATE = 500;
     /** The rate is judged only after this long, so a short pause in a fast transfer is forgiven. */
     static final int MIN_CONTENT_RATE_GRACE_SECONDS = 30;
-
-    /**
-     * The idle timeout is checked this many times per period: a session that showed no progress in
-     * all of them is closed, so it lives at most a quarter period longer than the limit.
-     */
-    private static final int IDLE_CHECKS_PER_TIMEOUT = 4;
 
     public SmtpSession(SmtpService service, Supplier<SmtpSettings> settings, SmtpServices services,
                        GuardedConnection connection) {
@@ -106,7 +88,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.commands = SmtpCommands.table();
         this.id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36).toUpperCase(Locale.ROOT);
         this.settings = settings.get();
-        this.events = services.events();
+        this.report = new SessionReport(services.events(), service.listenerName());
+        this.errors = new ErrorLimit(connection);
     }
 
     // ---- Netty events ------------------------------------------------------------------------
@@ -115,13 +98,19 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.decoder = ctx.pipeline().get(SmtpDecoder.class);
+        this.idle = new IdleTimer(ctx.executor(), this::checkIdle);
+        this.replies = new DeferredReplies<>(ctx, decoder, () -> state == SmtpState.CLOSING, this::respond, () -> {
+            decoder.resume();
+            ctx.flush();
+        });
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        opened = true;
-        events.sessionOpened(service.listenerName());
-        scheduleIdleCheck();
+        report.opened();
+        // The period follows the policy's timeout; how many silent checks close the session follows
+        // the guard's current one (see checkIdle).
+        idle.start(connection.policy().idleTimeout());
         if (service.implicitTls()) {
             return; // greet once the TLS handshake has completed
         }
@@ -136,7 +125,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (state == SmtpState.CLOSING) {
                 return;
             }
-            active = true;
+            idle.activity();
             if (pregreeting) {
                 refuseEarlyTalker();
             } else if (msg instanceof Inbound.Line line) {
@@ -163,15 +152,12 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent handshake) {
-            if (!handshake.isSuccess()) {
+            if (!tls.handshakeCompleted(ctx, handshake)) {
                 log.debug("smtp.tls.failed id={} client={} cause={}", id, clientAddress(), handshake.cause().toString());
                 state = SmtpState.CLOSING;
                 ctx.close();
                 return;
             }
-            SSLSession ssl = ctx.pipeline().get(SslHandler.class).engine().getSession();
-            tls = ssl.getProtocol() + " with cipher " + ssl.getCipherSuite();
-            tlsProtocol = ssl.getProtocol();
             if (service.implicitTls()) {
                 greet();
                 ctx.flush();
@@ -183,16 +169,11 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = SmtpState.CLOSING;
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
-        }
+        idle.stop();
         if (receiver != null) {
             receiver.abort();
         }
-        if (opened) {
-            opened = false;
-            events.sessionClosed(service.listenerName());
-        }
+        report.closed();
         ctx.fireChannelInactive();
     }
 
@@ -205,43 +186,25 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The idle timeout counts complete commands and content, not bytes: a client that sends a byte
-     * now and then without ever finishing a command is idle. Time spent on the server's own work
-     * (a disk commit, a password check) is never held against the client.
+     * Closes a session that sent no complete command or content for the idle timeout, or whose
+     * content trickles in too slowly. Time spent on the server's own work (a disk commit, a
+     * password check) is never held against the client. The guard may shorten the idle timeout
+     * while it is under stress; reading it at every check lets that reach sessions already open.
      */
-    private void scheduleIdleCheck() {
-        idleCheckPeriodNanos = Math.max(1, connection.policy().idleTimeout().toNanos() / IDLE_CHECKS_PER_TIMEOUT);
-        idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, idleCheckPeriodNanos, idleCheckPeriodNanos,
-                TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * How many silent checks close the session. The guard may shorten the idle timeout while it is
-     * under stress; reading it at every check lets that reach sessions that are already open.
-     */
-    private long idleChecksAllowed() {
-        long timeout = connection.idleTimeout().toNanos();
-        return Math.max(1, (timeout + idleCheckPeriodNanos - 1) / idleCheckPeriodNanos);
-    }
-
     private void checkIdle() {
         if (state == SmtpState.CLOSING) {
-            idleCheck.cancel(false);
+            idle.stop();
             return;
         }
         if (tooSlowForContent()) {
-            idleCheck.cancel(false);
+            idle.stop();
             closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Message content arriving too slowly, closing connection"));
             return;
         }
-        if (active || awaitingReply) {
-            idleChecks = 0;
-        } else if (++idleChecks >= idleChecksAllowed()) {
-            idleCheck.cancel(false);
+        if (idle.silentFor(idle.checksWithin(connection.idleTimeout()), replies.awaiting())) {
+            idle.stop();
             closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Idle timeout, closing connection"));
-            return;
         }
-        active = false;
     }
 
     /**
@@ -259,7 +222,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             contentBytesAtFirstCheck = receiver.received();
             return false;
         }
-        double seconds = (contentChecks - 1) * (idleCheckPeriodNanos / 1e9);
+        double seconds = (contentChecks - 1) * (idle.periodNanos() / 1e9);
         double rate = (receiver.received() - contentBytesAtFirstCheck) / Math.max(seconds, 1e-9);
         return seconds >= MIN_CONTENT_RATE_GRACE_SECONDS && rate < MIN_CONTENT_RATE;
     }
@@ -309,8 +272,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1);
         SmtpCommand command = commands.get(verb);
-        timedVerb = verb;
-        timedSince = arrived;
+        report.commandStarted(verb, arrived);
         if (command == null) {
             respond(Reply.of(500, "5.5.1", "Command unrecognized"));
         } else if (!command.allowedIn().contains(state)) {
@@ -336,12 +298,11 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (reply == Reply.LATER) {
-            awaitingReply = true;
-            decoder.pause();
+            replies.hold();
             return;
         }
         write(reply);
-        if (reply.code() >= 500 && ++errors >= connection.errorLimit()) {
+        if (reply.code() >= 500 && errors.hit()) {
             closeWith(Reply.of(421, "4.7.0", settings.hostname() + " Too many errors, closing connection"));
             connection.sessionClosedForErrors();
         }
@@ -352,43 +313,24 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
      * event loop, so it may change the session's state.
      */
     public void respondLater(Supplier<Reply> reply) {
-        respondLater(reply, Duration.ZERO);
+        replies.send(reply);
     }
 
     /** As {@link #respondLater(Supplier)}, after {@code delay} (a failed login's penalty), without holding a thread. */
     public void respondLater(Supplier<Reply> reply, Duration delay) {
-        ctx.executor().schedule(() -> {
-            if (state == SmtpState.CLOSING || !ctx.channel().isActive()) {
-                return;
-            }
-            awaitingReply = false;
-            respond(reply.get());
-            ctx.flush();
-            if (state != SmtpState.CLOSING) {
-                decoder.resume();
-                ctx.flush();
-            }
-        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        replies.send(reply, delay);
     }
 
     private void write(Reply reply) {
-        commandAnswered();
+        report.commandAnswered();
         ctx.write(reply.encode(ctx.alloc()));
-    }
-
-    /** A reply is being written: the command waiting for one, if any, has its latency counted. */
-    private void commandAnswered() {
-        if (timedVerb != null) {
-            events.commandHandled(service.listenerName(), timedVerb, System.nanoTime() - timedSince);
-            timedVerb = null;
-        }
     }
 
     /** Sends a last reply and closes the connection; nothing more is read. */
     public Reply closeWith(Reply reply) {
         state = SmtpState.CLOSING;
         decoder.pause();
-        commandAnswered();
+        report.commandAnswered();
         ctx.writeAndFlush(reply.encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
         return Reply.LATER;
     }
@@ -438,8 +380,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private MessageReceiver newReceiver() {
         String recipient = transaction.recipients().size() == 1 ? transaction.recipients().get(0) : null;
         byte[] trace = ReceivedHeader.build(transaction.sender(), helo, clientAddress(), settings.hostname(),
-                ReceivedHeader.protocol(esmtp, transaction.smtpUtf8(), tls != null, authenticated != null),
-                id, tls, authenticated == null ? null : authenticated.address(), recipient, ZonedDateTime.now());
+                ReceivedHeader.protocol(esmtp, transaction.smtpUtf8(), tls.description() != null, authenticated != null),
+                id, tls.description(), authenticated == null ? null : authenticated.address(), recipient, ZonedDateTime.now());
         return new MessageReceiver(services.store(), services.blocking(), transaction.mailboxes(),
                 settings.maxMessageSize(), trace);
     }
@@ -458,7 +400,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (receiver.pendingBytes() > MAX_PENDING_CONTENT) {
             decoder.pause();
             receiver.drained().thenRun(() -> ctx.executor().execute(() -> {
-                if (state != SmtpState.CLOSING && !awaitingReply) {
+                if (state != SmtpState.CLOSING && !replies.awaiting()) {
                     decoder.resume();
                     ctx.flush();
                 }
@@ -482,7 +424,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         MessageReceiver done = receiver;
         Transaction accepted = transaction;
         String heloName = helo;
-        String tlsVersion = tlsProtocol;
+        String tlsVersion = tls.protocol();
         Mailbox user = authenticated;
         CompletableFuture<StoredMessage> commit = done.commit();
         receiver = null;
@@ -493,7 +435,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
                 // Logged where the commit completes (usually the disk thread), before the 250 leaves.
                 logAccepted(stored, accepted, heloName, tlsVersion, user);
                 respondLater(() -> {
-                    events.messageAccepted(service.listenerName(), stored.size());
+                    services.events().messageAccepted(service.listenerName(), stored.size());
                     return Reply.of(250, "2.0.0", "Ok: queued as " + stored.uniqueName());
                 });
             } else {
@@ -582,7 +524,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     public boolean tlsActive() {
-        return tls != null || ctx.pipeline().get(SslHandler.class) != null;
+        return tls.active(ctx);
     }
 
     public boolean tlsAvailable() {
@@ -633,14 +575,11 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Switches to TLS (RFC 3207). The 220 goes out in clear text; the SslHandler goes first in the
-     * pipeline with startTls set so that it lets exactly that reply through unencrypted. Input the
-     * client pipelined behind STARTTLS is thrown away, and the session starts over, unauthenticated.
+     * Switches to TLS (RFC 3207). The 220 goes out in clear text, and the session starts over,
+     * unauthenticated.
      */
     public Reply startTls() {
-        decoder.discardBuffered();
-        SslHandler ssl = TlsHandlers.upgrade(settings.tls(), ctx.alloc());
-        ctx.pipeline().addFirst("tls", ssl);
+        tls.start(ctx, decoder, settings.tls());
         helo = null;
         esmtp = false;
         authenticated = null;
