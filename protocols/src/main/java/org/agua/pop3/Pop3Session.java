@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.agua.guard.GuardedConnection;
-import org.agua.guard.LoginPenalty;
 import org.agua.pop3.command.Pop3Commands;
 import org.agua.protocol.DeferredReplies;
 import org.agua.protocol.ErrorLimit;
@@ -17,7 +16,6 @@ import org.agua.protocol.SessionTls;
 import org.agua.protocol.line.Inbound;
 import org.agua.storage.Mailbox;
 import org.agua.storage.Maildrop;
-import org.agua.storage.MaildropInUseException;
 import org.agua.storage.MaildropMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +37,9 @@ import java.util.function.Supplier;
  *
  * <p>Work that blocks (password checks, opening the maildrop, reading and deleting messages) runs
  * on the blocking executor; meanwhile the session reads no input, and answers in order afterwards.
- * The maildrop's lock is given back whenever the channel closes, however it closes.
+ * The maildrop's lock is given back whenever the channel closes, however it closes. The login
+ * flow is {@link Pop3Login}; the plumbing both protocols share (TLS, idle timer, error limit,
+ * deferred replies, events) is in {@code org.agua.protocol}.
  */
 public final class Pop3Session extends ChannelInboundHandlerAdapter {
 
@@ -66,6 +66,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     private final SessionReport report;
     private final SessionTls tls = new SessionTls();
     private final ErrorLimit errors;
+    private final Pop3Login login;
 
     private ChannelHandlerContext ctx;
     private Pop3Decoder decoder;
@@ -80,7 +81,6 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     private Mailbox user;
     /** The locked maildrop; present in {@link Pop3State#TRANSACTION} only. */
     private OpenMaildrop maildrop;
-    private int failedLogins;
     /** A RETR or TOP is sending a message: progress is its chunks going out, not commands coming in. */
     private boolean streaming;
     /** The message after the last one retrieved, being read or read already; null when none. */
@@ -100,6 +100,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         this.events = services.events();
         this.report = new SessionReport(events, service.listenerName());
         this.errors = new ErrorLimit(connection);
+        this.login = new Pop3Login(this, services, connection);
     }
 
     // ---- Netty events ------------------------------------------------------------------------
@@ -311,6 +312,11 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         replies.send(reply);
     }
 
+    /** As {@link #respondLater(Supplier)}, after {@code delay} (a failed login's penalty), without holding a thread. */
+    void respondLater(Supplier<Reply> reply, Duration delay) {
+        replies.send(reply, delay);
+    }
+
     private void write(Reply reply) {
         report.commandAnswered();
         ctx.write(reply.encode(ctx.alloc()));
@@ -339,7 +345,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     /** Hands {@code work} to the blocking executor and returns {@link Reply#LATER}, or says goodbye if it is gone. */
-    private Reply runBlocking(Runnable work, Runnable ifRejected) {
+    Reply runBlocking(Runnable work, Runnable ifRejected) {
         try {
             services.blocking().execute(work);
             return Reply.LATER;
@@ -370,75 +376,19 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         userName = null;
         sasl = null;
         state = Pop3State.AUTHORIZATION;
-        return runBlocking(() -> {
-            Mailbox mailbox;
-            try {
-                mailbox = check.get();
-            } catch (RuntimeException e) {
-                log.warn("pop3.auth.error id={} cause={}", id, e.toString());
-                respondLater(() -> Reply.err("SYS/TEMP", "Temporary authentication failure."));
-                return;
-            }
-            if (mailbox == null) {
-                onEventLoop(() -> loginFailed(name, secret), () -> { });
-                return;
-            }
-            Maildrop opened;
-            try {
-                opened = services.maildrops().open(mailbox);
-            } catch (MaildropInUseException e) {
-                log.info("pop3.in_use id={} client={} user={}", id, clientAddress(), mailbox);
-                respondLater(() -> Reply.err("IN-USE", "Mailbox is locked by another POP3 session."));
-                return;
-            } catch (IOException | RuntimeException e) {
-                log.warn("pop3.maildrop.error id={} user={} cause={}", id, mailbox, e.toString());
-                respondLater(() -> Reply.err("SYS/TEMP", "Cannot open the mailbox; try again later."));
-                return;
-            }
-            // If the session ended meanwhile, nobody else will release this lock.
-            onEventLoop(() -> {
-                if (closed()) {
-                    opened.close();
-                    return;
-                }
-                loggedIn(name, mailbox, opened);
-            }, opened::close);
-        }, () -> { });
+        return login.start(name, secret, check);
     }
 
-    private void loggedIn(String name, Mailbox mailbox, Maildrop opened) {
+    /** The login succeeded and the maildrop is locked (event loop): the TRANSACTION state begins. */
+    void loggedIn(Mailbox mailbox, Maildrop opened) {
         user = mailbox;
         maildrop = new OpenMaildrop(opened);
         state = Pop3State.TRANSACTION;
-        connection.loginSucceeded(name);
-        Duration idle = connection.idleTimeout();
-        this.idle.start(idle.compareTo(MIN_IDLE_TIMEOUT_AFTER_LOGIN) < 0 ? MIN_IDLE_TIMEOUT_AFTER_LOGIN : idle);
+        Duration timeout = connection.idleTimeout();
+        idle.start(timeout.compareTo(MIN_IDLE_TIMEOUT_AFTER_LOGIN) < 0 ? MIN_IDLE_TIMEOUT_AFTER_LOGIN : timeout);
         log.info("pop3.login id={} client={} user={} messages={} tls={}", id, clientAddress(), mailbox,
                 maildrop.count(), tls.description() != null);
         respondLater(() -> Reply.ok("Logged in."));
-    }
-
-    /**
-     * Answers a failed login (event loop, input paused). The guard counts it and says how long to
-     * wait before answering, as Dovecot's auth penalty does, or that the address is now banned.
-     */
-    private void loginFailed(String name, String secret) {
-        if (closed()) {
-            return;
-        }
-        failedLogins++;
-        events.loginFailed(service.listenerName());
-        LoginPenalty penalty = connection.loginFailed(name, secret);
-        log.info("pop3.login.failed id={} client={} failures={} delay={}", id, clientAddress(), failedLogins,
-                penalty.delay());
-        if (penalty.banned()) {
-            // Not one more answer to the guess: the address is banned, and the client hears that.
-            closeWith(BANNED);
-        } else if (penalty.delay().isZero()) {
-            respondLater(() -> AUTH_FAILED);
-        } else {
-            replies.send(() -> AUTH_FAILED, penalty.delay());
-        }
     }
 
     /** A login refused without a password check (PLAIN naming another user): a failure all the same. */
@@ -446,13 +396,13 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         userName = null;
         sasl = null;
         state = Pop3State.AUTHORIZATION;
-        loginFailed(name, secret);
+        login.failed(name, secret);
         return Reply.LATER;
     }
 
     /** Failed logins in this session. */
     public int failedLogins() {
-        return failedLogins;
+        return login.failures();
     }
 
     public void userGiven(String name) {

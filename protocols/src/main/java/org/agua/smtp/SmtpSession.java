@@ -15,16 +15,13 @@ import org.agua.protocol.SessionTls;
 import org.agua.protocol.line.Inbound;
 import org.agua.smtp.command.SmtpCommands;
 import org.agua.storage.Mailbox;
-import org.agua.storage.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -34,14 +31,13 @@ import java.util.function.Supplier;
  * {@link SmtpDecoder}, hands each command to its {@link SmtpCommand} after checking that the
  * command is allowed in the current {@link SmtpState}, and writes the replies. Replies are written
  * without flushing and flushed when the input read so far is used up, which is what PIPELINING
- * (RFC 2920) asks of a server.
+ * (RFC 2920) asks of a server. Message content goes to its {@link MessageIntake}; the plumbing
+ * both protocols share (TLS, idle timer, error limit, deferred replies, events) is in
+ * {@code org.agua.protocol}.
  */
 public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
-
-    /** Stop reading message content when this much is waiting for the disk; resume when it is written. */
-    private static final long MAX_PENDING_CONTENT = 1 << 20;
 
     private final SmtpService service;
     private final Supplier<SmtpSettings> settingsSource;
@@ -57,27 +53,16 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private SmtpDecoder decoder;
     private IdleTimer idle;
     private DeferredReplies<Reply> replies;
+    private MessageIntake intake;
     private SmtpSettings settings;
     private SmtpState state = SmtpState.GREETED;
     private String helo;
     private boolean esmtp;
     private Mailbox authenticated;
     private Transaction transaction;
-    private MessageReceiver receiver;
-    private boolean lastChunk;
-    private long chunkSize;
-    private Reply afterDiscardedChunk;
-    private SmtpState stateAfterDiscardedChunk;
     private SaslExchange sasl;
     /** The pregreet test is running: the last line of the greeting has not been sent yet. */
     private boolean pregreeting;
-    private int contentChecks;
-    private long contentBytesAtFirstCheck;
-
-    /** Octets per second that message content must average (Postfix's smtpd_min_data_rate default). */
-    static final int MIN_CONTENT_RATE = 500;
-    /** The rate is judged only after this long, so a short pause in a fast transfer is forgiven. */
-    static final int MIN_CONTENT_RATE_GRACE_SECONDS = 30;
 
     public SmtpSession(SmtpService service, Supplier<SmtpSettings> settings, SmtpServices services,
                        GuardedConnection connection) {
@@ -103,6 +88,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             decoder.resume();
             ctx.flush();
         });
+        this.intake = new MessageIntake(this, decoder);
     }
 
     @Override
@@ -133,7 +119,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof Inbound.LineTooLong) {
                 respond(Reply.of(500, "5.5.2", "Line too long"));
             } else if (msg instanceof ContentChunk chunk) {
-                onContent(chunk);
+                intake.onContent(chunk);
             }
         } catch (RuntimeException e) {
             // A bug must not become a stack trace for the client or a hung session.
@@ -170,9 +156,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         state = SmtpState.CLOSING;
         idle.stop();
-        if (receiver != null) {
-            receiver.abort();
-        }
+        intake.abort();
         report.closed();
         ctx.fireChannelInactive();
     }
@@ -196,7 +180,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             idle.stop();
             return;
         }
-        if (tooSlowForContent()) {
+        if (intake.tooSlow(idle.periodNanos())) {
             idle.stop();
             closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Message content arriving too slowly, closing connection"));
             return;
@@ -205,26 +189,6 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             idle.stop();
             closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Idle timeout, closing connection"));
         }
-    }
-
-    /**
-     * The slow-client limit: content that trickles in (a byte now and then keeps the idle timer
-     * happy) must still average {@link #MIN_CONTENT_RATE} octets a second, as Postfix's
-     * smtpd_min_data_rate asks, or one client could hold a session for hours. Measured from the
-     * first check after the content started, so the estimate errs in the client's favour.
-     */
-    private boolean tooSlowForContent() {
-        if (state != SmtpState.RECEIVING || receiver == null) {
-            contentChecks = 0;
-            return false;
-        }
-        if (contentChecks++ == 0) {
-            contentBytesAtFirstCheck = receiver.received();
-            return false;
-        }
-        double seconds = (contentChecks - 1) * (idle.periodNanos() / 1e9);
-        double rate = (receiver.received() - contentBytesAtFirstCheck) / Math.max(seconds, 1e-9);
-        return seconds >= MIN_CONTENT_RATE_GRACE_SECONDS && rate < MIN_CONTENT_RATE;
     }
 
     // ---- commands ---------------------------------------------------------------------------
@@ -339,10 +303,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Starts a DATA transfer: the next bytes are content up to the end marker. */
     public void beginData() {
-        receiver = newReceiver();
-        lastChunk = true;
-        decoder.expectData();
-        state = SmtpState.RECEIVING;
+        intake.beginData();
     }
 
     /**
@@ -350,130 +311,20 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
      * thrown away) before {@code refusal} is sent, so its bytes are never taken for commands.
      */
     public Reply beginChunk(long size, boolean last, Reply refusal) {
-        if (refusal != null) {
-            if (size == 0) {
-                return refusal;
-            }
-            afterDiscardedChunk = refusal;
-            stateAfterDiscardedChunk = state;
-            decoder.expectChunk(size);
-            state = SmtpState.RECEIVING;
-            return Reply.NONE;
-        }
-        if (receiver == null) {
-            receiver = newReceiver();
-        }
-        lastChunk = last;
-        chunkSize = size;
-        if (size == 0) {
-            if (last) {
-                return finishMessage();
-            }
-            state = SmtpState.IN_BDAT; // as after any chunk: DATA may not follow, more BDAT must
-            return Reply.of(250, "2.0.0", "0 octets received");
-        }
-        decoder.expectChunk(size);
-        state = SmtpState.RECEIVING;
-        return Reply.NONE;
-    }
-
-    private MessageReceiver newReceiver() {
-        String recipient = transaction.recipients().size() == 1 ? transaction.recipients().get(0) : null;
-        byte[] trace = ReceivedHeader.build(transaction.sender(), helo, clientAddress(), settings.hostname(),
-                ReceivedHeader.protocol(esmtp, transaction.smtpUtf8(), tls.description() != null, authenticated != null),
-                id, tls.description(), authenticated == null ? null : authenticated.address(), recipient, ZonedDateTime.now());
-        return new MessageReceiver(services.store(), services.blocking(), transaction.mailboxes(),
-                settings.maxMessageSize(), trace);
-    }
-
-    private void onContent(ContentChunk chunk) {
-        if (afterDiscardedChunk != null) {
-            if (chunk.last()) {
-                state = stateAfterDiscardedChunk;
-                Reply reply = afterDiscardedChunk;
-                afterDiscardedChunk = null;
-                respond(reply);
-            }
-            return;
-        }
-        receiver.append(chunk.content());
-        if (receiver.pendingBytes() > MAX_PENDING_CONTENT) {
-            decoder.pause();
-            receiver.drained().thenRun(() -> ctx.executor().execute(() -> {
-                if (state != SmtpState.CLOSING && !replies.awaiting()) {
-                    decoder.resume();
-                    ctx.flush();
-                }
-            }));
-        }
-        if (!chunk.last()) {
-            return;
-        }
-        if (lastChunk) {
-            respond(finishMessage());
-        } else {
-            state = SmtpState.IN_BDAT;
-            respond(receiver.oversized() ? failMessage() : Reply.of(250, "2.0.0", chunkSize + " octets received"));
-        }
-    }
-
-    private Reply finishMessage() {
-        if (receiver.oversized()) {
-            return failMessage();
-        }
-        MessageReceiver done = receiver;
-        Transaction accepted = transaction;
-        String heloName = helo;
-        String tlsVersion = tls.protocol();
-        Mailbox user = authenticated;
-        CompletableFuture<StoredMessage> commit = done.commit();
-        receiver = null;
-        transaction = null;
-        state = SmtpState.READY;
-        commit.whenComplete((stored, error) -> {
-            if (error == null) {
-                // Logged where the commit completes (usually the disk thread), before the 250 leaves.
-                logAccepted(stored, accepted, heloName, tlsVersion, user);
-                respondLater(() -> {
-                    services.events().messageAccepted(service.listenerName(), stored.size());
-                    return Reply.of(250, "2.0.0", "Ok: queued as " + stored.uniqueName());
-                });
-            } else {
-                log.warn("smtp.store.failed id={} cause={}", id, MessageReceiver.rootCause(error).toString());
-                respondLater(() -> Reply.of(451, "4.3.0", "Local error in processing, please try again later"));
-            }
-        });
-        return Reply.LATER;
+        return intake.beginChunk(size, last, refusal);
     }
 
     /**
-     * The one line per accepted message an operator greps for, as Postfix's: the id the client
-     * was told ({@code queued as}), who sent it from where, to whom, how big as stored, over what.
-     * The recipient list is bounded by {@code max_recipients}. Refused messages have no line of
-     * their own.
+     * The disk has written the content that was waiting (any thread): reading goes on, unless the
+     * session is waiting for a reply or closing.
      */
-    private void logAccepted(StoredMessage stored, Transaction accepted, String heloName, String tlsVersion, Mailbox user) {
-        if (!log.isInfoEnabled()) {
-            return;
-        }
-        StringBuilder to = new StringBuilder(64);
-        for (String recipient : accepted.recipients()) {
-            if (to.length() > 0) {
-                to.append(',');
+    void diskCaughtUp() {
+        ctx.executor().execute(() -> {
+            if (state != SmtpState.CLOSING && !replies.awaiting()) {
+                decoder.resume();
+                ctx.flush();
             }
-            to.append('<').append(recipient).append('>');
-        }
-        log.info("smtp.accepted id={} queued_as={} listener={} client={} helo={} from=<{}> to={} size={} tls={} auth={} result=delivered",
-                id, stored.uniqueName(), service.listenerName(), clientAddress(), heloName, accepted.sender(), to,
-                stored.size(), tlsVersion == null ? "none" : tlsVersion, user == null ? "none" : user.address());
-    }
-
-    private Reply failMessage() {
-        receiver.abort();
-        receiver = null;
-        transaction = null;
-        state = SmtpState.READY;
-        return Reply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
+        });
     }
 
     // ---- state and data for the command handlers ---------------------------------------------------
@@ -523,6 +374,15 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         return esmtp;
     }
 
+    /** The name given with EHLO or HELO; null before one (and again after STARTTLS). */
+    String helo() {
+        return helo;
+    }
+
+    SessionTls tls() {
+        return tls;
+    }
+
     public boolean tlsActive() {
         return tls.active(ctx);
     }
@@ -553,10 +413,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     public void resetTransaction() {
-        if (receiver != null) {
-            receiver.abort();
-            receiver = null;
-        }
+        intake.abort();
         transaction = null;
         if (state == SmtpState.IN_MAIL || state == SmtpState.HAS_RCPT || state == SmtpState.IN_BDAT) {
             state = SmtpState.READY;
