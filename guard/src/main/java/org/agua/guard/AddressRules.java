@@ -40,15 +40,17 @@ public final class AddressRules {
     private static final PrefixTrie.Merge<Entry> ALLOW_WINS =
             (existing, added) -> existing.rule.action() == Action.ALLOW ? existing : added;
 
+    private static final PrefixTrie.Merge<Rule> KEEP_FIRST = (existing, added) -> existing;
+
     private final PrefixTrie<Entry> ipv4 = new PrefixTrie<>(32);
     private final PrefixTrie<Entry> ipv6 = new PrefixTrie<>(128);
     /** The allow entries alone, for {@link #allowOverlaps}. */
-    private final AddressSet allowed;
+    private final PrefixTrie<Rule> allowedIpv4 = new PrefixTrie<>(32);
+    private final PrefixTrie<Rule> allowedIpv6 = new PrefixTrie<>(128);
 
     private AddressRules(List<Cidr> block, List<Cidr> allow) {
         block.forEach(network -> add(new Rule(network, Action.BLOCK)));
         allow.forEach(network -> add(new Rule(network, Action.ALLOW)));
-        this.allowed = AddressSet.ofNetworks(allow);
     }
 
     public static AddressRules of(List<Cidr> block, List<Cidr> allow) {
@@ -73,7 +75,10 @@ public final class AddressRules {
      * ban of a wider network than one client's is not imposed when this is true (see {@link BanBook}).
      */
     boolean allowOverlaps(Cidr network) {
-        return allowed.overlaps(network);
+        if (network.isIpv4()) {
+            return allowedIpv4.overlaps(network.low() << 32, 0, network.prefixLength());
+        }
+        return allowedIpv6.overlaps(network.high(), network.low(), network.prefixLength());
     }
 
     /** The number of distinct networks; one that is in both lists counts once. */
@@ -90,10 +95,17 @@ public final class AddressRules {
 
     private void add(Rule rule) {
         Cidr network = rule.network();
+        boolean allow = rule.action() == Action.ALLOW;
         if (network.isIpv4()) {
             ipv4.put(network.low() << 32, 0, network.prefixLength(), new Entry(rule), ALLOW_WINS);
+            if (allow) {
+                allowedIpv4.put(network.low() << 32, 0, network.prefixLength(), rule, KEEP_FIRST);
+            }
         } else {
             ipv6.put(network.high(), network.low(), network.prefixLength(), new Entry(rule), ALLOW_WINS);
+            if (allow) {
+                allowedIpv6.put(network.high(), network.low(), network.prefixLength(), rule, KEEP_FIRST);
+            }
         }
     }
 }

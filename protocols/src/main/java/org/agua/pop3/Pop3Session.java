@@ -3,18 +3,19 @@ package org.agua.pop3;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.agua.guard.GuardedConnection;
-import org.agua.guard.LoginPenalty;
-import org.agua.protocol.SessionEvents;
 import org.agua.pop3.command.Pop3Commands;
-import org.agua.protocol.TlsHandlers;
+import org.agua.protocol.DeferredReplies;
+import org.agua.protocol.ErrorLimit;
+import org.agua.protocol.IdleTimer;
+import org.agua.protocol.SessionEvents;
+import org.agua.protocol.SessionReport;
+import org.agua.protocol.SessionTls;
 import org.agua.protocol.line.Inbound;
 import org.agua.storage.Mailbox;
 import org.agua.storage.Maildrop;
-import org.agua.storage.MaildropInUseException;
 import org.agua.storage.MaildropMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +37,9 @@ import java.util.function.Supplier;
  *
  * <p>Work that blocks (password checks, opening the maildrop, reading and deleting messages) runs
  * on the blocking executor; meanwhile the session reads no input, and answers in order afterwards.
- * The maildrop's lock is given back whenever the channel closes, however it closes.
+ * The maildrop's lock is given back whenever the channel closes, however it closes. The login
+ * flow is {@link Pop3Login}; the plumbing both protocols share (TLS, idle timer, error limit,
+ * deferred replies, events) is in {@code org.agua.protocol}.
  */
 public final class Pop3Session extends ChannelInboundHandlerAdapter {
 
@@ -46,12 +47,6 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     /** RFC 1939 section 3: an autologout timer, once logged in, must be of at least 10 minutes. */
     public static final Duration MIN_IDLE_TIMEOUT_AFTER_LOGIN = Duration.ofMinutes(10);
-
-    /**
-     * The idle timeout is checked this many times per period: a session that showed no progress in
-     * all of them is closed, so it lives at most a quarter period longer than the limit.
-     */
-    private static final int IDLE_CHECKS_PER_TIMEOUT = 4;
 
     public static final Reply AUTH_FAILED = Reply.err("AUTH", "Authentication failed.");
     /** The answer to a failed login that got the address banned, as a banned address hears at connect. */
@@ -68,12 +63,17 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     /** The greeting's APOP challenge (RFC 1939 section 7), unique to this session. */
     private final String timestamp;
     private final SessionEvents events;
+    private final SessionReport report;
+    private final SessionTls tls = new SessionTls();
+    private final ErrorLimit errors;
+    private final Pop3Login login;
 
     private ChannelHandlerContext ctx;
     private Pop3Decoder decoder;
+    private IdleTimer idle;
+    private DeferredReplies<Reply> replies;
     private Pop3Settings settings;
     private Pop3State state = Pop3State.AUTHORIZATION;
-    private String tls;
     /** The name given with USER; meaningful in {@link Pop3State#USER_GIVEN} only. */
     private String userName;
     /** The AUTH exchange under way; meaningful in {@link Pop3State#AUTHENTICATING} only. */
@@ -81,23 +81,10 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     private Mailbox user;
     /** The locked maildrop; present in {@link Pop3State#TRANSACTION} only. */
     private OpenMaildrop maildrop;
-    private int errors;
-    private int failedLogins;
-    /** A command answered {@link Reply#LATER}: input stays paused until its reply is sent. */
-    private boolean awaitingReply;
     /** A RETR or TOP is sending a message: progress is its chunks going out, not commands coming in. */
     private boolean streaming;
     /** The message after the last one retrieved, being read or read already; null when none. */
     private ReadAhead readAhead;
-    /** A complete command (or a sent chunk of a message) since the last idle check. */
-    private boolean active;
-    private int idleChecks;
-    private ScheduledFuture<?> idleCheck;
-    /** The command whose reply is still to be written, for its latency; null when none is. */
-    private String timedVerb;
-    private long timedSince;
-    /** {@link SessionEvents#sessionOpened} was called, so sessionClosed must be. */
-    private boolean opened;
 
     public Pop3Session(Pop3Service service, Supplier<Pop3Settings> settings, Pop3Services services,
                        GuardedConnection connection) {
@@ -111,6 +98,9 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         this.timestamp = "<" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "."
                 + System.currentTimeMillis() + "@" + this.settings.hostname() + ">";
         this.events = services.events();
+        this.report = new SessionReport(events, service.listenerName());
+        this.errors = new ErrorLimit(connection);
+        this.login = new Pop3Login(this, services, connection);
     }
 
     // ---- Netty events ------------------------------------------------------------------------
@@ -119,13 +109,14 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.decoder = ctx.pipeline().get(Pop3Decoder.class);
+        this.idle = new IdleTimer(ctx.executor(), this::checkIdle);
+        this.replies = new DeferredReplies<>(ctx, decoder, () -> state == Pop3State.CLOSING, this::respond, this::readOn);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        opened = true;
-        events.sessionOpened(service.listenerName());
-        scheduleIdleCheck(connection.idleTimeout());
+        report.opened();
+        idle.start(connection.idleTimeout());
         if (service.implicitTls()) {
             return; // greet once the TLS handshake has completed
         }
@@ -140,7 +131,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
             if (state == Pop3State.CLOSING || state == Pop3State.UPDATE) {
                 return;
             }
-            active = true;
+            idle.activity();
             if (msg instanceof Inbound.Line line) {
                 onLine(line.text());
             } else if (msg instanceof Inbound.LineTooLong) {
@@ -182,7 +173,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     /** Reads the next commands, unless a reply is still to come or the client is not taking replies. */
     private void readOn() {
-        if (!awaitingReply && ctx.channel().isWritable()) {
+        if (!replies.awaiting() && ctx.channel().isWritable()) {
             decoder.resume();
             ctx.flush();
         }
@@ -191,14 +182,12 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent handshake) {
-            if (!handshake.isSuccess()) {
+            if (!tls.handshakeCompleted(ctx, handshake)) {
                 log.debug("pop3.tls.failed id={} client={} cause={}", id, clientAddress(), handshake.cause().toString());
                 state = Pop3State.CLOSING;
                 ctx.close();
                 return;
             }
-            var ssl = ctx.pipeline().get(SslHandler.class).engine().getSession();
-            tls = ssl.getProtocol() + " with cipher " + ssl.getCipherSuite();
             if (service.implicitTls()) {
                 greet();
                 ctx.flush();
@@ -210,9 +199,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = Pop3State.CLOSING;
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
-        }
+        idle.stop();
         if (readAhead != null) {
             readAhead.discard();
             readAhead = null;
@@ -222,10 +209,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
             maildrop.maildrop().close();
             maildrop = null;
         }
-        if (opened) {
-            opened = false;
-            events.sessionClosed(service.listenerName());
-        }
+        report.closed();
         ctx.fireChannelInactive();
     }
 
@@ -238,29 +222,17 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The idle timeout counts complete commands, not bytes: a client that sends a byte now and then
-     * without ever finishing a command is idle. Time spent on the server's own work (a password
-     * check, a disk commit) is never held against the client; a message being sent counts as
-     * progress only while the client takes it.
+     * Closes a session that sent no complete command for the idle timeout. Time spent on the
+     * server's own work (a password check, a disk commit) is never held against the client; a
+     * message being sent counts as progress only while the client takes it.
      */
-    private void scheduleIdleCheck(Duration timeout) {
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
-        }
-        idleChecks = 0;
-        long period = Math.max(1, timeout.toNanos() / IDLE_CHECKS_PER_TIMEOUT);
-        idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.NANOSECONDS);
-    }
-
     private void checkIdle() {
         if (state == Pop3State.CLOSING) {
-            idleCheck.cancel(false);
+            idle.stop();
             return;
         }
-        if (active || (awaitingReply && !streaming)) {
-            idleChecks = 0;
-        } else if (++idleChecks >= IDLE_CHECKS_PER_TIMEOUT) {
-            idleCheck.cancel(false);
+        if (idle.silentFor(IdleTimer.CHECKS_PER_TIMEOUT, replies.awaiting() && !streaming)) {
+            idle.stop();
             log.debug("pop3.idle id={} client={} streaming={}", id, clientAddress(), streaming);
             if (streaming) {
                 // The client stopped taking a message. An -ERR now would land inside the message
@@ -270,9 +242,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
             } else {
                 closeWith(Reply.err("Disconnected for inactivity."));
             }
-            return;
         }
-        active = false;
     }
 
     // ---- commands ---------------------------------------------------------------------------
@@ -296,8 +266,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1);
         Pop3Command command = commands.get(verb);
-        timedVerb = verb;
-        timedSince = arrived;
+        report.commandStarted(verb, arrived);
         if (command == null) {
             respond(Reply.err("Unknown command."));
         } else if (!command.allowedIn().contains(state)) {
@@ -320,17 +289,16 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     /** Writes a reply (unless it is {@link Reply#LATER}), counting errors against the session's limit. */
     public void respond(Reply reply) {
         if (reply == Reply.NONE) {
-            commandAnswered(); // what there was to say has been said (a message streamed, a farewell)
+            report.commandAnswered(); // what there was to say has been said (a message streamed, a farewell)
             return;
         }
         if (reply == Reply.LATER) {
-            awaitingReply = true;
-            decoder.pause();
+            replies.hold();
             return;
         }
         write(reply);
-        if (reply.blamesClient() && ++errors >= connection.errorLimit()) {
-            log.debug("pop3.error_limit id={} client={} errors={}", id, clientAddress(), errors);
+        if (reply.blamesClient() && errors.hit()) {
+            log.debug("pop3.error_limit id={} client={} errors={}", id, clientAddress(), errors.count());
             closeWith(Reply.err("Too many bad commands."));
             connection.sessionClosedForErrors();
         }
@@ -341,36 +309,23 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
      * {@code reply} runs on the event loop, so it may change the session's state.
      */
     public void respondLater(Supplier<Reply> reply) {
-        onEventLoop(() -> {
-            if (state == Pop3State.CLOSING || !ctx.channel().isActive()) {
-                return;
-            }
-            awaitingReply = false;
-            respond(reply.get());
-            ctx.flush();
-            if (state != Pop3State.CLOSING) {
-                readOn();
-            }
-        }, () -> { });
+        replies.send(reply);
+    }
+
+    /** As {@link #respondLater(Supplier)}, after {@code delay} (a failed login's penalty), without holding a thread. */
+    void respondLater(Supplier<Reply> reply, Duration delay) {
+        replies.send(reply, delay);
     }
 
     private void write(Reply reply) {
-        commandAnswered();
+        report.commandAnswered();
         ctx.write(reply.encode(ctx.alloc()));
-    }
-
-    /** A reply is being written: the command waiting for one, if any, has its latency counted. */
-    private void commandAnswered() {
-        if (timedVerb != null) {
-            events.commandHandled(service.listenerName(), timedVerb, System.nanoTime() - timedSince);
-            timedVerb = null;
-        }
     }
 
     /** Sends a last reply and closes the connection; returns {@link Reply#NONE}. */
     public Reply closeWith(Reply reply) {
         state = Pop3State.CLOSING;
-        commandAnswered();
+        report.commandAnswered();
         if (!ctx.channel().isWritable()) {
             // The client is not reading: the reply would never get out, and the close with it.
             ctx.close();
@@ -390,7 +345,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     /** Hands {@code work} to the blocking executor and returns {@link Reply#LATER}, or says goodbye if it is gone. */
-    private Reply runBlocking(Runnable work, Runnable ifRejected) {
+    Reply runBlocking(Runnable work, Runnable ifRejected) {
         try {
             services.blocking().execute(work);
             return Reply.LATER;
@@ -421,75 +376,19 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         userName = null;
         sasl = null;
         state = Pop3State.AUTHORIZATION;
-        return runBlocking(() -> {
-            Mailbox mailbox;
-            try {
-                mailbox = check.get();
-            } catch (RuntimeException e) {
-                log.warn("pop3.auth.error id={} cause={}", id, e.toString());
-                respondLater(() -> Reply.err("SYS/TEMP", "Temporary authentication failure."));
-                return;
-            }
-            if (mailbox == null) {
-                onEventLoop(() -> loginFailed(name, secret), () -> { });
-                return;
-            }
-            Maildrop opened;
-            try {
-                opened = services.maildrops().open(mailbox);
-            } catch (MaildropInUseException e) {
-                log.info("pop3.in_use id={} client={} user={}", id, clientAddress(), mailbox);
-                respondLater(() -> Reply.err("IN-USE", "Mailbox is locked by another POP3 session."));
-                return;
-            } catch (IOException | RuntimeException e) {
-                log.warn("pop3.maildrop.error id={} user={} cause={}", id, mailbox, e.toString());
-                respondLater(() -> Reply.err("SYS/TEMP", "Cannot open the mailbox; try again later."));
-                return;
-            }
-            // If the session ended meanwhile, nobody else will release this lock.
-            onEventLoop(() -> {
-                if (closed()) {
-                    opened.close();
-                    return;
-                }
-                loggedIn(name, mailbox, opened);
-            }, opened::close);
-        }, () -> { });
+        return login.start(name, secret, check);
     }
 
-    private void loggedIn(String name, Mailbox mailbox, Maildrop opened) {
+    /** The login succeeded and the maildrop is locked (event loop): the TRANSACTION state begins. */
+    void loggedIn(Mailbox mailbox, Maildrop opened) {
         user = mailbox;
         maildrop = new OpenMaildrop(opened);
         state = Pop3State.TRANSACTION;
-        connection.loginSucceeded(name);
-        Duration idle = connection.idleTimeout();
-        scheduleIdleCheck(idle.compareTo(MIN_IDLE_TIMEOUT_AFTER_LOGIN) < 0 ? MIN_IDLE_TIMEOUT_AFTER_LOGIN : idle);
+        Duration timeout = connection.idleTimeout();
+        idle.start(timeout.compareTo(MIN_IDLE_TIMEOUT_AFTER_LOGIN) < 0 ? MIN_IDLE_TIMEOUT_AFTER_LOGIN : timeout);
         log.info("pop3.login id={} client={} user={} messages={} tls={}", id, clientAddress(), mailbox,
-                maildrop.count(), tls != null);
+                maildrop.count(), tls.description() != null);
         respondLater(() -> Reply.ok("Logged in."));
-    }
-
-    /**
-     * Answers a failed login (event loop, input paused). The guard counts it and says how long to
-     * wait before answering, as Dovecot's auth penalty does, or that the address is now banned.
-     */
-    private void loginFailed(String name, String secret) {
-        if (closed()) {
-            return;
-        }
-        failedLogins++;
-        events.loginFailed(service.listenerName());
-        LoginPenalty penalty = connection.loginFailed(name, secret);
-        log.info("pop3.login.failed id={} client={} failures={} delay={}", id, clientAddress(), failedLogins,
-                penalty.delay());
-        if (penalty.banned()) {
-            // Not one more answer to the guess: the address is banned, and the client hears that.
-            closeWith(BANNED);
-        } else if (penalty.delay().isZero()) {
-            respondLater(() -> AUTH_FAILED);
-        } else {
-            ctx.executor().schedule(() -> respondLater(() -> AUTH_FAILED), penalty.delay().toNanos(), TimeUnit.NANOSECONDS);
-        }
     }
 
     /** A login refused without a password check (PLAIN naming another user): a failure all the same. */
@@ -497,13 +396,13 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
         userName = null;
         sasl = null;
         state = Pop3State.AUTHORIZATION;
-        loginFailed(name, secret);
+        login.failed(name, secret);
         return Reply.LATER;
     }
 
     /** Failed logins in this session. */
     public int failedLogins() {
-        return failedLogins;
+        return login.failures();
     }
 
     public void userGiven(String name) {
@@ -578,7 +477,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     /** A chunk of a message reached the client (event loop). */
     void streamed() {
-        active = true;
+        idle.activity();
     }
 
     /** The message was sent to the end (event loop). */
@@ -638,15 +537,9 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     // ---- TLS and session data ----------------------------------------------------------------
 
-    /**
-     * Switches to TLS (RFC 2595). The {@code +OK} goes out in clear text; the SslHandler goes first
-     * in the pipeline with startTls set so that it lets exactly that reply through unencrypted.
-     * Input the client pipelined behind STLS is thrown away, and the session starts over.
-     */
+    /** Switches to TLS (RFC 2595). The {@code +OK} goes out in clear text, and the session starts over. */
     public Reply startTls() {
-        decoder.discardBuffered();
-        SslHandler ssl = TlsHandlers.upgrade(settings.tls(), ctx.alloc());
-        ctx.pipeline().addFirst("tls", ssl);
+        tls.start(ctx, decoder, settings.tls());
         userName = null;
         sasl = null;
         state = Pop3State.AUTHORIZATION;
@@ -654,7 +547,7 @@ public final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     public boolean tlsActive() {
-        return tls != null || ctx.pipeline().get(SslHandler.class) != null;
+        return tls.active(ctx);
     }
 
     public boolean tlsAvailable() {

@@ -4,27 +4,24 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.agua.guard.GuardedConnection;
-import org.agua.protocol.SessionEvents;
-import org.agua.protocol.TlsHandlers;
+import org.agua.protocol.DeferredReplies;
+import org.agua.protocol.ErrorLimit;
+import org.agua.protocol.IdleTimer;
+import org.agua.protocol.SessionReport;
+import org.agua.protocol.SessionTls;
 import org.agua.protocol.line.Inbound;
 import org.agua.smtp.command.SmtpCommands;
 import org.agua.storage.Mailbox;
-import org.agua.storage.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLSession;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -34,14 +31,13 @@ import java.util.function.Supplier;
  * {@link SmtpDecoder}, hands each command to its {@link SmtpCommand} after checking that the
  * command is allowed in the current {@link SmtpState}, and writes the replies. Replies are written
  * without flushing and flushed when the input read so far is used up, which is what PIPELINING
- * (RFC 2920) asks of a server.
+ * (RFC 2920) asks of a server. Message content goes to its {@link MessageIntake}; the plumbing
+ * both protocols share (TLS, idle timer, error limit, deferred replies, events) is in
+ * {@code org.agua.protocol}.
  */
 public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
-
-    /** Stop reading message content when this much is waiting for the disk; resume when it is written. */
-    private static final long MAX_PENDING_CONTENT = 1 << 20;
 
     private final SmtpService service;
     private final Supplier<SmtpSettings> settingsSource;
@@ -49,53 +45,24 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private final GuardedConnection connection;
     private final Map<String, SmtpCommand> commands;
     private final String id;
-    private final SessionEvents events;
+    private final SessionReport report;
+    private final SessionTls tls = new SessionTls();
+    private final ErrorLimit errors;
 
     private ChannelHandlerContext ctx;
     private SmtpDecoder decoder;
+    private IdleTimer idle;
+    private DeferredReplies<Reply> replies;
+    private MessageIntake intake;
     private SmtpSettings settings;
     private SmtpState state = SmtpState.GREETED;
     private String helo;
     private boolean esmtp;
-    private String tls;
-    /** The TLS version alone ({@code TLSv1.3}), for the log; null in clear text. */
-    private String tlsProtocol;
     private Mailbox authenticated;
     private Transaction transaction;
-    private MessageReceiver receiver;
-    private boolean lastChunk;
-    private long chunkSize;
-    private Reply afterDiscardedChunk;
-    private SmtpState stateAfterDiscardedChunk;
     private SaslExchange sasl;
-    private int errors;
-    /** A command answered {@link Reply#LATER}: input stays paused until its reply is sent. */
-    private boolean awaitingReply;
     /** The pregreet test is running: the last line of the greeting has not been sent yet. */
     private boolean pregreeting;
-    /** A complete command or a piece of content arrived since the last idle check. */
-    private boolean active;
-    private int idleChecks;
-    private ScheduledFuture<?> idleCheck;
-    private long idleCheckPeriodNanos;
-    private int contentChecks;
-    private long contentBytesAtFirstCheck;
-    /** The command whose reply is still to be written, for its latency; null when none is. */
-    private String timedVerb;
-    private long timedSince;
-    /** {@link SessionEvents#sessionOpened} was called, so sessionClosed must be. */
-    private boolean opened;
-
-    /** Octets per second that message content must average (Postfix's smtpd_min_data_rate default). */
-    static final int MIN_CONTENT_RATE = 500;
-    /** The rate is judged only after this long, so a short pause in a fast transfer is forgiven. */
-    static final int MIN_CONTENT_RATE_GRACE_SECONDS = 30;
-
-    /**
-     * The idle timeout is checked this many times per period: a session that showed no progress in
-     * all of them is closed, so it lives at most a quarter period longer than the limit.
-     */
-    private static final int IDLE_CHECKS_PER_TIMEOUT = 4;
 
     public SmtpSession(SmtpService service, Supplier<SmtpSettings> settings, SmtpServices services,
                        GuardedConnection connection) {
@@ -106,7 +73,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.commands = SmtpCommands.table();
         this.id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36).toUpperCase(Locale.ROOT);
         this.settings = settings.get();
-        this.events = services.events();
+        this.report = new SessionReport(services.events(), service.listenerName());
+        this.errors = new ErrorLimit(connection);
     }
 
     // ---- Netty events ------------------------------------------------------------------------
@@ -115,13 +83,20 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.decoder = ctx.pipeline().get(SmtpDecoder.class);
+        this.idle = new IdleTimer(ctx.executor(), this::checkIdle);
+        this.replies = new DeferredReplies<>(ctx, decoder, () -> state == SmtpState.CLOSING, this::respond, () -> {
+            decoder.resume();
+            ctx.flush();
+        });
+        this.intake = new MessageIntake(this, decoder);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        opened = true;
-        events.sessionOpened(service.listenerName());
-        scheduleIdleCheck();
+        report.opened();
+        // The period follows the policy's timeout; how many silent checks close the session follows
+        // the guard's current one (see checkIdle).
+        idle.start(connection.policy().idleTimeout());
         if (service.implicitTls()) {
             return; // greet once the TLS handshake has completed
         }
@@ -136,7 +111,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (state == SmtpState.CLOSING) {
                 return;
             }
-            active = true;
+            idle.activity();
             if (pregreeting) {
                 refuseEarlyTalker();
             } else if (msg instanceof Inbound.Line line) {
@@ -144,7 +119,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof Inbound.LineTooLong) {
                 respond(Reply.of(500, "5.5.2", "Line too long"));
             } else if (msg instanceof ContentChunk chunk) {
-                onContent(chunk);
+                intake.onContent(chunk);
             }
         } catch (RuntimeException e) {
             // A bug must not become a stack trace for the client or a hung session.
@@ -163,15 +138,12 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent handshake) {
-            if (!handshake.isSuccess()) {
+            if (!tls.handshakeCompleted(ctx, handshake)) {
                 log.debug("smtp.tls.failed id={} client={} cause={}", id, clientAddress(), handshake.cause().toString());
                 state = SmtpState.CLOSING;
                 ctx.close();
                 return;
             }
-            SSLSession ssl = ctx.pipeline().get(SslHandler.class).engine().getSession();
-            tls = ssl.getProtocol() + " with cipher " + ssl.getCipherSuite();
-            tlsProtocol = ssl.getProtocol();
             if (service.implicitTls()) {
                 greet();
                 ctx.flush();
@@ -183,16 +155,9 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = SmtpState.CLOSING;
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
-        }
-        if (receiver != null) {
-            receiver.abort();
-        }
-        if (opened) {
-            opened = false;
-            events.sessionClosed(service.listenerName());
-        }
+        idle.stop();
+        intake.abort();
+        report.closed();
         ctx.fireChannelInactive();
     }
 
@@ -205,63 +170,25 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The idle timeout counts complete commands and content, not bytes: a client that sends a byte
-     * now and then without ever finishing a command is idle. Time spent on the server's own work
-     * (a disk commit, a password check) is never held against the client.
+     * Closes a session that sent no complete command or content for the idle timeout, or whose
+     * content trickles in too slowly. Time spent on the server's own work (a disk commit, a
+     * password check) is never held against the client. The guard may shorten the idle timeout
+     * while it is under stress; reading it at every check lets that reach sessions already open.
      */
-    private void scheduleIdleCheck() {
-        idleCheckPeriodNanos = Math.max(1, connection.policy().idleTimeout().toNanos() / IDLE_CHECKS_PER_TIMEOUT);
-        idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, idleCheckPeriodNanos, idleCheckPeriodNanos,
-                TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * How many silent checks close the session. The guard may shorten the idle timeout while it is
-     * under stress; reading it at every check lets that reach sessions that are already open.
-     */
-    private long idleChecksAllowed() {
-        long timeout = connection.idleTimeout().toNanos();
-        return Math.max(1, (timeout + idleCheckPeriodNanos - 1) / idleCheckPeriodNanos);
-    }
-
     private void checkIdle() {
         if (state == SmtpState.CLOSING) {
-            idleCheck.cancel(false);
+            idle.stop();
             return;
         }
-        if (tooSlowForContent()) {
-            idleCheck.cancel(false);
+        if (intake.tooSlow(idle.periodNanos())) {
+            idle.stop();
             closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Message content arriving too slowly, closing connection"));
             return;
         }
-        if (active || awaitingReply) {
-            idleChecks = 0;
-        } else if (++idleChecks >= idleChecksAllowed()) {
-            idleCheck.cancel(false);
+        if (idle.silentFor(idle.checksWithin(connection.idleTimeout()), replies.awaiting())) {
+            idle.stop();
             closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Idle timeout, closing connection"));
-            return;
         }
-        active = false;
-    }
-
-    /**
-     * The slow-client limit: content that trickles in (a byte now and then keeps the idle timer
-     * happy) must still average {@link #MIN_CONTENT_RATE} octets a second, as Postfix's
-     * smtpd_min_data_rate asks, or one client could hold a session for hours. Measured from the
-     * first check after the content started, so the estimate errs in the client's favour.
-     */
-    private boolean tooSlowForContent() {
-        if (state != SmtpState.RECEIVING || receiver == null) {
-            contentChecks = 0;
-            return false;
-        }
-        if (contentChecks++ == 0) {
-            contentBytesAtFirstCheck = receiver.received();
-            return false;
-        }
-        double seconds = (contentChecks - 1) * (idleCheckPeriodNanos / 1e9);
-        double rate = (receiver.received() - contentBytesAtFirstCheck) / Math.max(seconds, 1e-9);
-        return seconds >= MIN_CONTENT_RATE_GRACE_SECONDS && rate < MIN_CONTENT_RATE;
     }
 
     // ---- commands ---------------------------------------------------------------------------
@@ -309,8 +236,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1);
         SmtpCommand command = commands.get(verb);
-        timedVerb = verb;
-        timedSince = arrived;
+        report.commandStarted(verb, arrived);
         if (command == null) {
             respond(Reply.of(500, "5.5.1", "Command unrecognized"));
         } else if (!command.allowedIn().contains(state)) {
@@ -336,12 +262,11 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (reply == Reply.LATER) {
-            awaitingReply = true;
-            decoder.pause();
+            replies.hold();
             return;
         }
         write(reply);
-        if (reply.code() >= 500 && ++errors >= connection.errorLimit()) {
+        if (reply.code() >= 500 && errors.hit()) {
             closeWith(Reply.of(421, "4.7.0", settings.hostname() + " Too many errors, closing connection"));
             connection.sessionClosedForErrors();
         }
@@ -352,43 +277,24 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
      * event loop, so it may change the session's state.
      */
     public void respondLater(Supplier<Reply> reply) {
-        respondLater(reply, Duration.ZERO);
+        replies.send(reply);
     }
 
     /** As {@link #respondLater(Supplier)}, after {@code delay} (a failed login's penalty), without holding a thread. */
     public void respondLater(Supplier<Reply> reply, Duration delay) {
-        ctx.executor().schedule(() -> {
-            if (state == SmtpState.CLOSING || !ctx.channel().isActive()) {
-                return;
-            }
-            awaitingReply = false;
-            respond(reply.get());
-            ctx.flush();
-            if (state != SmtpState.CLOSING) {
-                decoder.resume();
-                ctx.flush();
-            }
-        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        replies.send(reply, delay);
     }
 
     private void write(Reply reply) {
-        commandAnswered();
+        report.commandAnswered();
         ctx.write(reply.encode(ctx.alloc()));
-    }
-
-    /** A reply is being written: the command waiting for one, if any, has its latency counted. */
-    private void commandAnswered() {
-        if (timedVerb != null) {
-            events.commandHandled(service.listenerName(), timedVerb, System.nanoTime() - timedSince);
-            timedVerb = null;
-        }
     }
 
     /** Sends a last reply and closes the connection; nothing more is read. */
     public Reply closeWith(Reply reply) {
         state = SmtpState.CLOSING;
         decoder.pause();
-        commandAnswered();
+        report.commandAnswered();
         ctx.writeAndFlush(reply.encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
         return Reply.LATER;
     }
@@ -397,10 +303,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Starts a DATA transfer: the next bytes are content up to the end marker. */
     public void beginData() {
-        receiver = newReceiver();
-        lastChunk = true;
-        decoder.expectData();
-        state = SmtpState.RECEIVING;
+        intake.beginData();
     }
 
     /**
@@ -408,130 +311,20 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
      * thrown away) before {@code refusal} is sent, so its bytes are never taken for commands.
      */
     public Reply beginChunk(long size, boolean last, Reply refusal) {
-        if (refusal != null) {
-            if (size == 0) {
-                return refusal;
-            }
-            afterDiscardedChunk = refusal;
-            stateAfterDiscardedChunk = state;
-            decoder.expectChunk(size);
-            state = SmtpState.RECEIVING;
-            return Reply.NONE;
-        }
-        if (receiver == null) {
-            receiver = newReceiver();
-        }
-        lastChunk = last;
-        chunkSize = size;
-        if (size == 0) {
-            if (last) {
-                return finishMessage();
-            }
-            state = SmtpState.IN_BDAT; // as after any chunk: DATA may not follow, more BDAT must
-            return Reply.of(250, "2.0.0", "0 octets received");
-        }
-        decoder.expectChunk(size);
-        state = SmtpState.RECEIVING;
-        return Reply.NONE;
-    }
-
-    private MessageReceiver newReceiver() {
-        String recipient = transaction.recipients().size() == 1 ? transaction.recipients().get(0) : null;
-        byte[] trace = ReceivedHeader.build(transaction.sender(), helo, clientAddress(), settings.hostname(),
-                ReceivedHeader.protocol(esmtp, transaction.smtpUtf8(), tls != null, authenticated != null),
-                id, tls, authenticated == null ? null : authenticated.address(), recipient, ZonedDateTime.now());
-        return new MessageReceiver(services.store(), services.blocking(), transaction.mailboxes(),
-                settings.maxMessageSize(), trace);
-    }
-
-    private void onContent(ContentChunk chunk) {
-        if (afterDiscardedChunk != null) {
-            if (chunk.last()) {
-                state = stateAfterDiscardedChunk;
-                Reply reply = afterDiscardedChunk;
-                afterDiscardedChunk = null;
-                respond(reply);
-            }
-            return;
-        }
-        receiver.append(chunk.content());
-        if (receiver.pendingBytes() > MAX_PENDING_CONTENT) {
-            decoder.pause();
-            receiver.drained().thenRun(() -> ctx.executor().execute(() -> {
-                if (state != SmtpState.CLOSING && !awaitingReply) {
-                    decoder.resume();
-                    ctx.flush();
-                }
-            }));
-        }
-        if (!chunk.last()) {
-            return;
-        }
-        if (lastChunk) {
-            respond(finishMessage());
-        } else {
-            state = SmtpState.IN_BDAT;
-            respond(receiver.oversized() ? failMessage() : Reply.of(250, "2.0.0", chunkSize + " octets received"));
-        }
-    }
-
-    private Reply finishMessage() {
-        if (receiver.oversized()) {
-            return failMessage();
-        }
-        MessageReceiver done = receiver;
-        Transaction accepted = transaction;
-        String heloName = helo;
-        String tlsVersion = tlsProtocol;
-        Mailbox user = authenticated;
-        CompletableFuture<StoredMessage> commit = done.commit();
-        receiver = null;
-        transaction = null;
-        state = SmtpState.READY;
-        commit.whenComplete((stored, error) -> {
-            if (error == null) {
-                // Logged where the commit completes (usually the disk thread), before the 250 leaves.
-                logAccepted(stored, accepted, heloName, tlsVersion, user);
-                respondLater(() -> {
-                    events.messageAccepted(service.listenerName(), stored.size());
-                    return Reply.of(250, "2.0.0", "Ok: queued as " + stored.uniqueName());
-                });
-            } else {
-                log.warn("smtp.store.failed id={} cause={}", id, MessageReceiver.rootCause(error).toString());
-                respondLater(() -> Reply.of(451, "4.3.0", "Local error in processing, please try again later"));
-            }
-        });
-        return Reply.LATER;
+        return intake.beginChunk(size, last, refusal);
     }
 
     /**
-     * The one line per accepted message an operator greps for, as Postfix's: the id the client
-     * was told ({@code queued as}), who sent it from where, to whom, how big as stored, over what.
-     * The recipient list is bounded by {@code max_recipients}. Refused messages have no line of
-     * their own.
+     * The disk has written the content that was waiting (any thread): reading goes on, unless the
+     * session is waiting for a reply or closing.
      */
-    private void logAccepted(StoredMessage stored, Transaction accepted, String heloName, String tlsVersion, Mailbox user) {
-        if (!log.isInfoEnabled()) {
-            return;
-        }
-        StringBuilder to = new StringBuilder(64);
-        for (String recipient : accepted.recipients()) {
-            if (to.length() > 0) {
-                to.append(',');
+    void diskCaughtUp() {
+        ctx.executor().execute(() -> {
+            if (state != SmtpState.CLOSING && !replies.awaiting()) {
+                decoder.resume();
+                ctx.flush();
             }
-            to.append('<').append(recipient).append('>');
-        }
-        log.info("smtp.accepted id={} queued_as={} listener={} client={} helo={} from=<{}> to={} size={} tls={} auth={} result=delivered",
-                id, stored.uniqueName(), service.listenerName(), clientAddress(), heloName, accepted.sender(), to,
-                stored.size(), tlsVersion == null ? "none" : tlsVersion, user == null ? "none" : user.address());
-    }
-
-    private Reply failMessage() {
-        receiver.abort();
-        receiver = null;
-        transaction = null;
-        state = SmtpState.READY;
-        return Reply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
+        });
     }
 
     // ---- state and data for the command handlers ---------------------------------------------------
@@ -581,8 +374,17 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         return esmtp;
     }
 
+    /** The name given with EHLO or HELO; null before one (and again after STARTTLS). */
+    String helo() {
+        return helo;
+    }
+
+    SessionTls tls() {
+        return tls;
+    }
+
     public boolean tlsActive() {
-        return tls != null || ctx.pipeline().get(SslHandler.class) != null;
+        return tls.active(ctx);
     }
 
     public boolean tlsAvailable() {
@@ -611,10 +413,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     public void resetTransaction() {
-        if (receiver != null) {
-            receiver.abort();
-            receiver = null;
-        }
+        intake.abort();
         transaction = null;
         if (state == SmtpState.IN_MAIL || state == SmtpState.HAS_RCPT || state == SmtpState.IN_BDAT) {
             state = SmtpState.READY;
@@ -633,14 +432,11 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Switches to TLS (RFC 3207). The 220 goes out in clear text; the SslHandler goes first in the
-     * pipeline with startTls set so that it lets exactly that reply through unencrypted. Input the
-     * client pipelined behind STARTTLS is thrown away, and the session starts over, unauthenticated.
+     * Switches to TLS (RFC 3207). The 220 goes out in clear text, and the session starts over,
+     * unauthenticated.
      */
     public Reply startTls() {
-        decoder.discardBuffered();
-        SslHandler ssl = TlsHandlers.upgrade(settings.tls(), ctx.alloc());
-        ctx.pipeline().addFirst("tls", ssl);
+        tls.start(ctx, decoder, settings.tls());
         helo = null;
         esmtp = false;
         authenticated = null;
