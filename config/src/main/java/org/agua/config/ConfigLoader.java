@@ -43,7 +43,8 @@ public final class ConfigLoader {
      * {@code data_dir} and {@code listen.admin} as far as the file can be read, for the commands
      * that ask the running server. Unlike {@link #load}, problems do not stop it: a key whose value
      * is wrong counts as absent (its default), and after a YAML syntax error, which leaves no tree,
-     * the lines above the error are read on their own, so keys written there still count. A file
+     * the lines above the error are read on their own (cut further while they still do not parse), so
+     * keys written there still count. A file
      * that cannot be read at all gives the defaults: {@code data/} beside the file and the default
      * admin address. {@link #load} says what the problems are.
      */
@@ -60,10 +61,14 @@ public final class ConfigLoader {
     static ServerLocation locateServer(Path file, String text) {
         ProblemList problems = new ProblemList(file);
         Optional<YamlNode> root = new YamlTreeReader(problems).read(text);
-        if (root.isEmpty() && !problems.isEmpty()) {
-            int errorLine = problems.sorted().get(0).line();
-            String above = String.join("\n", text.lines().limit(Math.max(0, errorLine - 1)).toList());
-            root = new YamlTreeReader(new ProblemList(file)).read(above);
+        List<String> lines = text.lines().toList();
+        int kept = lines.size();
+        // An unclosed bracket is reported where the text ends, below the line that opened it, so
+        // the lines above the first error may still not parse: cut again until they do.
+        while (root.isEmpty() && !problems.isEmpty() && kept > 0) {
+            kept = Math.min(kept - 1, Math.max(0, problems.sorted().get(0).line() - 1));
+            problems = new ProblemList(file);
+            root = new YamlTreeReader(problems).read(String.join("\n", lines.subList(0, kept)));
         }
         // The host name plays no part in where the server is, so it is not looked up.
         AguaConfig config = new ConfigReader(file, "localhost", new ProblemList(file)).read(root);

@@ -64,6 +64,19 @@ class ServerLocationTest {
     }
 
     @Test
+    void anUnclosedBracketAtTheEndReportedBelowItsLineStillLeavesTheKeysAbove() {
+        String yaml = """
+                data_dir: /srv/agua
+                listen:
+                  admin: "127.0.0.1:9025"
+                guard: [
+                """;
+        assertThat(((ConfigResult.Invalid) ConfigLoader.parse(FILE, yaml)).problems().get(0).line()).isGreaterThan(4);
+
+        assertThat(locate(yaml)).isEqualTo(new ServerLocation(Path.of("/srv/agua"), List.of(HostPort.parse("127.0.0.1:9025"))));
+    }
+
+    @Test
     void whatASyntaxErrorHidesTakesItsDefault() {
         ServerLocation location = locate("hostname: \"unterminated\ndata_dir: /srv/agua\n");
 
