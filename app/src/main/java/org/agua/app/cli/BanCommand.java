@@ -43,7 +43,7 @@ final class BanCommand {
 
         @Override
         public Integer call() {
-            JsonNode bans = AdminClient.of(config).get("/api/bans").get("bans");
+            JsonNode bans = AdminClient.of(config).warningAboutBrokenFile().get("/api/bans").get("bans");
             if (bans.isEmpty()) {
                 System.out.println("no active bans");
             }
@@ -85,7 +85,7 @@ final class BanCommand {
             if (reason != null) {
                 body.put("reason", reason);
             }
-            JsonNode ban = AdminClient.of(config).post("/api/bans", body);
+            JsonNode ban = AdminClient.of(config).warningAboutBrokenFile().post("/api/bans", body);
             System.out.println("banned " + describe(ban));
             return ExitCode.OK;
         }
@@ -102,7 +102,7 @@ final class BanCommand {
         @Override
         public Integer call() {
             String network = network(address).toString();
-            JsonNode lifted = AdminClient.of(config)
+            JsonNode lifted = AdminClient.of(config).warningAboutBrokenFile()
                     .delete("/api/bans/" + URLEncoder.encode(network, StandardCharsets.UTF_8)).get("lifted");
             lifted.forEach(ban -> System.out.println("lifted " + describe(ban)));
             return ExitCode.OK;

@@ -22,7 +22,7 @@ final class IncidentsCommand implements Callable<Integer> {
         if (limit < 1 || limit > 1000) {
             throw new CommandFailure(ExitCode.USAGE, "--limit must be from 1 to 1000");
         }
-        JsonNode incidents = AdminClient.of(config).get("/api/incidents?limit=" + limit).get("incidents");
+        JsonNode incidents = AdminClient.of(config).warningAboutBrokenFile().get("/api/incidents?limit=" + limit).get("incidents");
         if (incidents == null || incidents.isEmpty()) {
             System.out.println("no incidents");
             return ExitCode.OK;

@@ -1,6 +1,7 @@
 package org.agua.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.agua.config.ConfigProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -16,7 +17,14 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode status = AdminClient.of(config).get("/api/status");
+        AdminClient client = AdminClient.of(config);
+        JsonNode status;
+        try {
+            status = client.get("/api/status");
+        } catch (CommandFailure e) {
+            client.warnAboutBrokenFile();
+            throw e;
+        }
         List<String> listeners = new ArrayList<>();
         status.get("listeners").forEach(l -> listeners.add(l.get("name").asText() + " " + l.get("address").asText()));
         List<String> perListener = new ArrayList<>();
@@ -42,6 +50,15 @@ final class StatusCommand implements Callable<Integer> {
             for (JsonNode problem : reload) {
                 line(label, problem.asText());
                 label = "";
+            }
+        }
+        // What the server reports is what it saw at its last reload; this is the file now.
+        List<ConfigProblem> broken = client.brokenFile();
+        if (!broken.isEmpty()) {
+            line("file on disk", config.file() + " is broken; the server keeps generation "
+                    + status.get("config_generation").asText());
+            for (ConfigProblem problem : broken) {
+                line("", problem.toString());
             }
         }
         return ExitCode.OK;

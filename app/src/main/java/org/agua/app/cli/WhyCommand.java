@@ -24,7 +24,7 @@ final class WhyCommand implements Callable<Integer> {
             throw new CommandFailure(ExitCode.USAGE, "why takes one address, not a network: " + address);
         }
         Cidr one = BanCommand.network(address);
-        String text = AdminClient.of(config)
+        String text = AdminClient.of(config).warningAboutBrokenFile()
                 .get("/api/why?address=" + URLEncoder.encode(one.toString(), StandardCharsets.UTF_8))
                 .get("description").asText();
         System.out.print(text.endsWith("\n") ? text : text + System.lineSeparator());

@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agua.app.admin.AdminChannels;
+import org.agua.app.admin.AguaVersion;
 import org.agua.app.admin.ProtocolMetrics;
 import org.agua.app.admin.TrafficSeries;
 import org.agua.app.incidents.IncidentBook;
@@ -80,6 +81,8 @@ public final class AguaServer implements AutoCloseable {
     }
 
     private final AtomicReference<Generation> current;
+    /** Where bans, incidents, mail and the runtime file live; a reload does not move them (restart_required). */
+    private final Path dataDir;
     private final Guard guard;
     private final Transport transport = Transport.best();
     private final EventLoopGroup acceptors;
@@ -106,9 +109,12 @@ public final class AguaServer implements AutoCloseable {
     private final TrafficSeries traffic = new TrafficSeries(Clock.systemUTC());
     /** The admin API, created with the first admin listener (with its token). */
     private AdminChannels admin;
+    /** Whether this server wrote data_dir/runtime.json, so that only it removes the file; guarded by this. */
+    private boolean wroteRuntimeFile;
 
     private AguaServer(Generation first) throws IOException {
         this.current = new AtomicReference<>(first);
+        this.dataDir = first.config().dataDir();
         // Bans are kept under data_dir so that they survive a restart (spec section 6).
         this.guard = new Guard(() -> current.get().guardPolicy(), first.config().dataDir().resolve("bans"));
         this.guard.onBan(ban -> closeSessions(ban::covers));
@@ -133,6 +139,7 @@ public final class AguaServer implements AutoCloseable {
         AguaServer server = new AguaServer(generation);
         try {
             server.bindAll();
+            server.writeRuntimeFile();
             server.startHousekeeping();
             return server;
         } catch (IOException | RuntimeException e) {
@@ -166,11 +173,32 @@ public final class AguaServer implements AutoCloseable {
         if (!previous.config().dataDir().equals(next.config().dataDir())) {
             log.atWarn().setMessage("config.data_dir.changed").addKeyValue("action", "restart_required").log();
         }
+        List<BoundListener> before = listeners();
         rebind(next);
+        if (!listeners().equals(before)) {
+            writeRuntimeFile();
+        }
         int closed = closeSessions(client -> next.guardPolicy().rules().match(client)
                 .filter(rule -> rule.action() == AddressRules.Action.BLOCK).isPresent());
         if (closed > 0) {
             log.atInfo().setMessage("guard.block.applied").addKeyValue("closed_sessions", closed).log();
+        }
+    }
+
+    /**
+     * Writes {@link RuntimeFile} with the listeners as bound now. The server runs on without it
+     * when the disk refuses: the file is a convenience for the command line, not part of serving.
+     */
+    private synchronized void writeRuntimeFile() {
+        List<RuntimeFile.Listening> bound = listeners().stream()
+                .map(l -> new RuntimeFile.Listening(l.name(), format(l.address()))).toList();
+        try {
+            RuntimeFile.write(dataDir, new RuntimeFile.Contents(ProcessHandle.current().pid(),
+                    current.get().config().file(), started, AguaVersion.current(), bound));
+            wroteRuntimeFile = true;
+        } catch (IOException e) {
+            log.atWarn().setMessage("runtime_file.write_failed").addKeyValue("file", RuntimeFile.file(dataDir))
+                    .addKeyValue("cause", e.getMessage()).log();
         }
     }
 
@@ -390,6 +418,16 @@ public final class AguaServer implements AutoCloseable {
         synchronized (this) {
             serverChannels.values().forEach(c -> c.close().syncUninterruptibly());
             serverChannels.clear();
+            // Nothing listens any more. A start that failed never wrote the file, and must not
+            // remove the one of another server on the same data folder.
+            if (wroteRuntimeFile) {
+                try {
+                    RuntimeFile.delete(dataDir);
+                } catch (IOException e) {
+                    log.atWarn().setMessage("runtime_file.remove_failed").addKeyValue("cause", e.getMessage()).log();
+                }
+                wroteRuntimeFile = false;
+            }
         }
         channels.close().awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
         blocking.shutdown();

@@ -55,8 +55,13 @@ final class AdminFixture implements AutoCloseable {
     }
 
     static AdminFixture start(Path dir, boolean metricsWithoutToken) throws IOException {
+        return startWith(dir, config(metricsWithoutToken));
+    }
+
+    /** Starts on {@code yaml} as {@code agua.yml}, which must be valid. */
+    static AdminFixture startWith(Path dir, String yaml) throws IOException {
         Path file = dir.resolve("agua.yml");
-        Files.writeString(file, config(metricsWithoutToken));
+        Files.writeString(file, yaml);
         GenerationLoader.Outcome outcome = GenerationLoader.load(file, 1);
         if (!outcome.ok()) {
             throw new IllegalStateException("the test configuration is invalid: " + outcome.problems());
