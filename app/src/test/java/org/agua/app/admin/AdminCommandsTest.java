@@ -1,14 +1,11 @@
 package org.agua.app.admin;
 
-import org.agua.app.cli.AguaCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +21,6 @@ class AdminCommandsTest {
     private Path cliConfig;
 
     /** What one run of the command line printed, and its exit code. */
-    private record Run(int exitCode, String out, String err) {}
 
     @BeforeEach
     void start() throws IOException {
@@ -50,36 +46,13 @@ class AdminCommandsTest {
         return file;
     }
 
-    private Run agua(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = AguaCommand.execute(args);
-            return new Run(code, withoutServerLog(out), withoutServerLog(err));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    /**
-     * The server runs in this JVM and logs to the same standard output; its lines start with a
-     * time to the millisecond (incident lines start with a date too, but not with that).
-     */
-    private static String withoutServerLog(ByteArrayOutputStream captured) {
-        return captured.toString(StandardCharsets.UTF_8).lines()
-                .filter(line -> !line.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
-                .map(line -> line + System.lineSeparator())
-                .collect(java.util.stream.Collectors.joining());
+    private static CommandRun agua(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
     void statusPrintsAlignedLines() {
-        Run run = agua("status", "-c", cliConfig.toString());
+        CommandRun run = agua("status", "-c", cliConfig.toString());
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out())
@@ -94,15 +67,15 @@ class AdminCommandsTest {
 
     @Test
     void banAddListRemoveRoundTrip() {
-        Run added = agua("ban", "add", "203.0.113.7", "--for", "2h", "--reason", "spamming us", "-c", cliConfig.toString());
+        CommandRun added = agua("ban", "add", "203.0.113.7", "--for", "2h", "--reason", "spamming us", "-c", cliConfig.toString());
         assertThat(added.exitCode()).as(added.err()).isZero();
         assertThat(added.out()).startsWith("banned 203.0.113.7").contains("manual").contains("spamming us").contains("1h 59m left");
 
-        Run listed = agua("ban", "list", "-c", cliConfig.toString());
+        CommandRun listed = agua("ban", "list", "-c", cliConfig.toString());
         assertThat(listed.out().lines()).hasSize(1).first().asString().startsWith("203.0.113.7").contains("spamming us");
         assertThat(admin.server().guard().bans()).hasSize(1);
 
-        Run removed = agua("ban", "remove", "203.0.113.7", "-c", cliConfig.toString());
+        CommandRun removed = agua("ban", "remove", "203.0.113.7", "-c", cliConfig.toString());
         assertThat(removed.exitCode()).isZero();
         assertThat(removed.out()).startsWith("lifted 203.0.113.7");
         assertThat(agua("ban", "list", "-c", cliConfig.toString()).out()).isEqualTo("no active bans" + System.lineSeparator());
@@ -112,7 +85,7 @@ class AdminCommandsTest {
     void banOfANetworkCanBeLiftedByItsCidr() {
         agua("ban", "add", "198.51.100.0/24", "-c", cliConfig.toString());
 
-        Run removed = agua("ban", "remove", "198.51.100.0/24", "-c", cliConfig.toString());
+        CommandRun removed = agua("ban", "remove", "198.51.100.0/24", "-c", cliConfig.toString());
 
         assertThat(removed.exitCode()).as(removed.err()).isZero();
         assertThat(admin.server().guard().bans()).isEmpty();
@@ -120,7 +93,7 @@ class AdminCommandsTest {
 
     @Test
     void removingWhatIsNotBannedFailsWithOneLine() {
-        Run run = agua("ban", "remove", "203.0.113.9", "-c", cliConfig.toString());
+        CommandRun run = agua("ban", "remove", "203.0.113.9", "-c", cliConfig.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("agua: no active ban covers 203.0.113.9" + System.lineSeparator());
@@ -128,9 +101,9 @@ class AdminCommandsTest {
 
     @Test
     void badAddressOrDurationIsAUsageError() {
-        Run badAddress = agua("ban", "add", "not-an-address", "-c", cliConfig.toString());
-        Run badDuration = agua("ban", "add", "203.0.113.7", "--for", "soon", "-c", cliConfig.toString());
-        Run network = agua("why", "10.0.0.0/8", "-c", cliConfig.toString());
+        CommandRun badAddress = agua("ban", "add", "not-an-address", "-c", cliConfig.toString());
+        CommandRun badDuration = agua("ban", "add", "203.0.113.7", "--for", "soon", "-c", cliConfig.toString());
+        CommandRun network = agua("why", "10.0.0.0/8", "-c", cliConfig.toString());
 
         assertThat(badAddress.exitCode()).isEqualTo(2);
         assertThat(badDuration.exitCode()).isEqualTo(2);
@@ -143,9 +116,9 @@ class AdminCommandsTest {
     void whyExplainsABannedAndABlockedAddress() {
         agua("ban", "add", "203.0.113.7", "--reason", "spamming us", "-c", cliConfig.toString());
 
-        Run banned = agua("why", "203.0.113.7", "-c", cliConfig.toString());
-        Run blocked = agua("why", "198.51.100.9", "-c", cliConfig.toString());
-        Run clean = agua("why", "192.0.2.1", "-c", cliConfig.toString());
+        CommandRun banned = agua("why", "203.0.113.7", "-c", cliConfig.toString());
+        CommandRun blocked = agua("why", "198.51.100.9", "-c", cliConfig.toString());
+        CommandRun clean = agua("why", "192.0.2.1", "-c", cliConfig.toString());
 
         assertThat(banned.out()).startsWith("203.0.113.7").contains("refuse: BANNED").contains("spamming us");
         assertThat(blocked.out()).contains("refuse: BLOCKED").contains("block 198.51.100.0/24");
@@ -165,7 +138,7 @@ class AdminCommandsTest {
             }
         }
 
-        Run run = agua("incidents", "-c", cliConfig.toString());
+        CommandRun run = agua("incidents", "-c", cliConfig.toString());
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().lines().filter(l -> l.contains("127.0.0.2")).toList())
@@ -174,7 +147,7 @@ class AdminCommandsTest {
 
     @Test
     void incidentsWithABadLimitIsAUsageError() {
-        Run run = agua("incidents", "--limit", "0", "-c", cliConfig.toString());
+        CommandRun run = agua("incidents", "--limit", "0", "-c", cliConfig.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--limit");
     }
@@ -185,7 +158,7 @@ class AdminCommandsTest {
         admin.close();
         admin = null;
 
-        Run run = agua("status", "-c", cliConfig.toString());
+        CommandRun run = agua("status", "-c", cliConfig.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("agua: no server answers on 127.0.0.1:" + port
@@ -196,7 +169,7 @@ class AdminCommandsTest {
     void unreadableTokenIsOneClearLineAndExitOne() throws IOException {
         Files.delete(admin.tokenFile());
 
-        Run run = agua("ban", "list", "-c", cliConfig.toString());
+        CommandRun run = agua("ban", "list", "-c", cliConfig.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).startsWith("agua: ").contains("admin.token").doesNotContain("Exception");

@@ -1,21 +1,16 @@
 package org.agua.app.admin;
 
-import org.agua.app.cli.AguaCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,7 +42,6 @@ class BrokenConfigCommandsTest {
     private AdminFixture admin;
     private Path file;
 
-    private record Run(int exitCode, String out, String err) {}
 
     @BeforeEach
     void start() throws IOException {
@@ -60,28 +54,8 @@ class BrokenConfigCommandsTest {
         admin.close();
     }
 
-    private Run agua(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = AguaCommand.execute(args);
-            return new Run(code, withoutServerLog(out), withoutServerLog(err));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    /** The server runs in this JVM and logs to the same standard output, each line starting with a time. */
-    private static String withoutServerLog(ByteArrayOutputStream captured) {
-        return captured.toString(StandardCharsets.UTF_8).lines()
-                .filter(line -> !line.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
-                .map(line -> line + System.lineSeparator())
-                .collect(Collectors.joining());
+    private static CommandRun agua(String... args) {
+        return CommandRun.of(args);
     }
 
     /** Appends {@code lines} to agua.yml and waits until the server has refused to reload it. */
@@ -99,7 +73,7 @@ class BrokenConfigCommandsTest {
     void statusShowsTheServerAndTheUnknownKeyWhenTheFileDoesNotValidate() throws IOException {
         breakTheFile("no_such_key: 1\n");
 
-        Run run = agua("status", "-c", file.toString());
+        CommandRun run = agua("status", "-c", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         String at = Pattern.quote(file.toString()) + ":12:1: unknown key 'no_such_key'";
@@ -115,7 +89,7 @@ class BrokenConfigCommandsTest {
     void statusShowsTheServerAndTheSyntaxErrorWhenTheFileDoesNotParse() throws IOException {
         breakTheFile("smtp:\n  max_recipients: 5\n max_message_size: 1MB\n");
 
-        Run run = agua("status", "-c", file.toString());
+        CommandRun run = agua("status", "-c", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         String at = Pattern.quote(file.toString()) + ":14:2: YAML syntax error: ";
@@ -131,9 +105,9 @@ class BrokenConfigCommandsTest {
     void banAndWhyReachTheServerWhileTheFileIsBrokenAndSaySo() throws IOException {
         breakTheFile("guard: [\n");
 
-        Run added = agua("ban", "add", "203.0.113.7", "--for", "1h", "--reason", "spam run", "-c", file.toString());
-        Run listed = agua("ban", "list", "-c", file.toString());
-        Run why = agua("why", "203.0.113.7", "-c", file.toString());
+        CommandRun added = agua("ban", "add", "203.0.113.7", "--for", "1h", "--reason", "spam run", "-c", file.toString());
+        CommandRun listed = agua("ban", "list", "-c", file.toString());
+        CommandRun why = agua("why", "203.0.113.7", "-c", file.toString());
 
         assertThat(added.exitCode()).as(added.err()).isZero();
         assertThat(admin.server().guard().bans()).hasSize(1);
@@ -148,8 +122,8 @@ class BrokenConfigCommandsTest {
 
     @Test
     void aValidFileGetsNoWordAboutTheFileOnDisk() {
-        Run status = agua("status", "-c", file.toString());
-        Run bans = agua("ban", "list", "-c", file.toString());
+        CommandRun status = agua("status", "-c", file.toString());
+        CommandRun bans = agua("ban", "list", "-c", file.toString());
 
         assertThat(status.exitCode()).isZero();
         assertThat(status.out()).containsPattern(listenersLine()).doesNotContain("file on disk");
