@@ -24,7 +24,8 @@ public record AguaConfig(
         Pop3Config pop3,
         GuardConfig guard,
         LoggingConfig logging,
-        AdminConfig admin) {
+        AdminConfig admin,
+        OutboundConfig outbound) {
 
     public AguaConfig {
         domains = List.copyOf(domains);
@@ -45,7 +46,8 @@ public record AguaConfig(
                 Pop3Config.defaults(),
                 GuardConfig.defaults(),
                 LoggingConfig.defaults(base),
-                AdminConfig.defaults());
+                AdminConfig.defaults(),
+                OutboundConfig.defaults());
     }
 
     /** The folder relative paths in {@code file} are resolved against. */

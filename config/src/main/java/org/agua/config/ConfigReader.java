@@ -38,7 +38,7 @@ final class ConfigReader {
 
     private static Map<String, List<String>> schema() {
         Map<String, List<String>> s = new LinkedHashMap<>();
-        s.put("", List.of("hostname", "domains", "data_dir", "users_file", "listen", "tls", "smtp", "pop3", "guard", "logging", "admin"));
+        s.put("", List.of("hostname", "domains", "data_dir", "users_file", "listen", "tls", "smtp", "pop3", "guard", "logging", "admin", "outbound"));
         s.put("listen", Listeners.NAMES);
         s.put("tls", List.of("cert", "key"));
         s.put("smtp", List.of("max_message_size", "max_recipients", "require_tls_for_auth", "pregreet_wait"));
@@ -49,6 +49,9 @@ final class ConfigReader {
         s.put("neighbourhood", List.of("bans", "ipv4_prefix", "ipv6_prefix"));
         s.put("logging", List.of("dir", "level", "max_file_size", "max_total_size"));
         s.put("admin", List.of("metrics_without_token"));
+        s.put("outbound", List.of("routes", "relay_host", "relay_auth", "dns", "smtp_port", "tls", "concurrency_per_domain",
+                "retry", "max_retry", "lifetime"));
+        s.put("relay_auth", List.of("user", "password_file"));
         return Map.copyOf(s);
     }
 
@@ -76,7 +79,8 @@ final class ConfigReader {
                 new Pop3Config(top.section("pop3", SCHEMA).map(s -> s.bool("require_tls_for_auth", true)).orElse(true)),
                 guard(top.section("guard", SCHEMA)),
                 logging(top.section("logging", SCHEMA)),
-                new AdminConfig(top.section("admin", SCHEMA).map(s -> s.bool("metrics_without_token", false)).orElse(false)));
+                new AdminConfig(top.section("admin", SCHEMA).map(s -> s.bool("metrics_without_token", false)).orElse(false)),
+                outbound(top.section("outbound", SCHEMA)));
     }
 
     private static String domain(String text) {
@@ -248,6 +252,106 @@ final class ConfigReader {
             case "enforce" -> GuardPolicy.Mode.ENFORCE;
             case "observe" -> GuardPolicy.Mode.OBSERVE;
             default -> throw new IllegalArgumentException("mode must be 'enforce' or 'observe', not '" + text + "'");
+        };
+    }
+
+    private OutboundConfig outbound(Optional<Section> section) {
+        OutboundConfig d = OutboundConfig.defaults();
+        if (section.isEmpty()) {
+            return d;
+        }
+        Section s = section.get();
+        Optional<HostPort> relayHost = s.node("relay_host").filter(n -> !(n instanceof YamlNode.Scalar sc && sc.text().isBlank()))
+                .flatMap(n -> s.located("relay_host", "HOST:PORT", HostPort::parse)).map(Located::value);
+        Optional<Located<Duration>> retry = positive(s, "retry");
+        Optional<Located<Duration>> maxRetry = positive(s, "max_retry");
+        Duration first = retry.map(Located::value).orElse(d.retry());
+        Duration longest = maxRetry.map(Located::value).orElse(d.maxRetry());
+        if (longest.compareTo(first) < 0) {
+            problems.add(maxRetry.or(() -> retry).map(Located::at).orElse(s.at()), "max_retry (" + Durations.format(longest)
+                    + ") must not be shorter than retry (" + Durations.format(first) + ")");
+        }
+        return new OutboundConfig(
+                routes(s),
+                relayHost,
+                relayAuth(s),
+                dns(s),
+                s.integer("smtp_port", d.smtpPort(), 1, 65535),
+                s.parsed("tls", d.tls(), "required, opportunistic or off", ConfigReader::outboundTls),
+                s.integer("concurrency_per_domain", d.concurrencyPerDomain(), 1, 1000),
+                first,
+                longest,
+                positive(s, "lifetime").map(Located::value).orElse(d.lifetime()));
+    }
+
+    /** {@code routes: {example.net: "10.0.0.5:25", "*": "smarthost:587"}}: keys are domains, so not in the schema. */
+    private Map<String, HostPort> routes(Section outbound) {
+        Optional<YamlNode> node = outbound.node("routes");
+        if (node.isEmpty()) {
+            return Map.of();
+        }
+        if (!(node.get() instanceof YamlNode.Mapping mapping)) {
+            problems.add(node.get().at(), "'routes' must be 'domain: HOST:PORT' lines, like 'example.net: \"10.0.0.5:25\"'");
+            return Map.of();
+        }
+        Map<String, HostPort> routes = new LinkedHashMap<>();
+        for (YamlNode.Entry e : mapping.entries()) {
+            String domain = e.key().strip().toLowerCase(Locale.ROOT);
+            if (!domain.equals("*") && !DomainName.isValid(domain)) {
+                problems.add(e.keyAt(), "'" + e.key() + "' in routes is not a domain name (or *)");
+                continue;
+            }
+            if (!(e.value() instanceof YamlNode.Scalar value) || value.isNull()) {
+                problems.add(e.value().at(), "route for '" + e.key() + "' must be HOST:PORT");
+                continue;
+            }
+            try {
+                routes.put(domain, HostPort.parse(value.text()));
+            } catch (IllegalArgumentException ex) {
+                problems.add(value.at(), ex.getMessage());
+            }
+        }
+        return routes;
+    }
+
+    private Optional<OutboundConfig.RelayAuth> relayAuth(Section outbound) {
+        Optional<Section> auth = outbound.section("relay_auth", SCHEMA);
+        if (auth.isEmpty()) {
+            return Optional.empty();
+        }
+        String user = auth.get().text("user", "");
+        if (user.isBlank()) {
+            return Optional.empty(); // the specification's template writes {user: "", password_file: ""}
+        }
+        if (auth.get().text("password_file", "").isBlank()) {
+            problems.add(auth.get().at(), "relay_auth needs 'password_file' (a file whose first line is the password)");
+            return Optional.empty();
+        }
+        return Optional.of(new OutboundConfig.RelayAuth(user, auth.get().path("password_file", base, "relay.password")));
+    }
+
+    /** {@code dns: system} or a list of resolvers ({@code 127.0.0.1:53}; a bare address means port 53). */
+    private List<HostPort> dns(Section outbound) {
+        Optional<YamlNode> node = outbound.node("dns");
+        if (node.isEmpty() || node.get() instanceof YamlNode.Scalar sc && sc.text().strip().equalsIgnoreCase("system")) {
+            return List.of();
+        }
+        return outbound.list("dns", "a resolver address", ConfigReader::resolver).orElse(List.of()).stream()
+                .map(Located::value).toList();
+    }
+
+    private static HostPort resolver(String text) {
+        String t = text.strip();
+        boolean hasPort = t.startsWith("[") ? t.contains("]:") : t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':');
+        return HostPort.parse(hasPort ? t : t.indexOf(':') >= 0 ? "[" + t + "]:53" : t + ":53");
+    }
+
+    private static OutboundConfig.Tls outboundTls(String text) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "required" -> OutboundConfig.Tls.REQUIRED;
+            case "opportunistic" -> OutboundConfig.Tls.OPPORTUNISTIC;
+            case "off", "false", "no" -> OutboundConfig.Tls.OFF;
+            default -> throw new IllegalArgumentException("tls must be required, opportunistic or off, not '" + text + "'");
         };
     }
 

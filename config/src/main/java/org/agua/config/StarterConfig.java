@@ -96,6 +96,20 @@ public final class StarterConfig {
 
             admin:
               metrics_without_token: false     # let a Prometheus scraper read /metrics without the token
+
+            # Mail that authenticated users send to other domains is queued under data_dir/queue/
+            # and delivered by Agua itself (MX lookup), with these defaults:
+            # outbound:
+            #   routes: {}                     # domain -> HOST:PORT next hop, as Postfix transport_maps; "*" = all
+            #   relay_host: ""                 # smarthost for every other domain; empty = MX lookup
+            #   relay_auth: {user: "", password_file: ""}   # AUTH PLAIN at the smarthost, if it needs one
+            #   dns: system                    # or resolvers, e.g. [127.0.0.1:5353]
+            #   smtp_port: 25                  # port used for MX hosts
+            #   tls: opportunistic             # required | opportunistic | off
+            #   concurrency_per_domain: 20     # connections at most to one destination
+            #   retry: 5m                      # first retry; doubles each time up to max_retry
+            #   max_retry: 1h
+            #   lifetime: 5d                   # then a delivery report to the sender
             """;
 
     private StarterConfig() {
