@@ -1,11 +1,15 @@
 package org.agua.smtp;
 
 import org.agua.storage.Mailbox;
+import org.agua.storage.MessageDraft;
+import org.agua.storage.SplitDraft;
 import org.agua.storage.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -94,8 +98,30 @@ final class MessageIntake {
                 settings.hostname(),
                 ReceivedHeader.protocol(session.esmtp(), transaction.smtpUtf8(), tls != null, user != null),
                 session.id(), tls, user == null ? null : user.address(), recipient, ZonedDateTime.now());
-        return new MessageReceiver(session.services().store(), session.services().blocking(), transaction.mailboxes(),
-                settings.maxMessageSize(), trace);
+        return new MessageReceiver(draftFor(transaction), session.services().blocking(), settings.maxMessageSize(), trace);
+    }
+
+    /** Local mailboxes get the message in their Maildirs, other domains through the relay queue; a mix, both. */
+    private MessageReceiver.DraftOpener draftFor(Transaction transaction) {
+        SmtpServices services = session.services();
+        List<Mailbox> local = transaction.mailboxes();
+        List<String> remote = transaction.remoteRecipients();
+        String sender = transaction.sender();
+        if (remote.isEmpty()) {
+            return () -> services.store().begin(local);
+        }
+        if (local.isEmpty()) {
+            return () -> services.relay().begin(sender, remote);
+        }
+        return () -> {
+            MessageDraft delivered = services.store().begin(local);
+            try {
+                return new SplitDraft(delivered, services.relay().begin(sender, remote));
+            } catch (IOException | RuntimeException e) {
+                delivered.close();
+                throw e;
+            }
+        };
     }
 
     /** A piece of content arrived; the last piece of a chunk, or of DATA, gets its reply. */
@@ -171,10 +197,11 @@ final class MessageIntake {
             }
             to.append('<').append(recipient).append('>');
         }
-        log.info("smtp.accepted id={} queued_as={} listener={} client={} helo={} from=<{}> to={} size={} tls={} auth={} result=delivered",
+        log.info("smtp.accepted id={} queued_as={} listener={} client={} helo={} from=<{}> to={} size={} tls={} auth={} result={}",
                 session.id(), stored.uniqueName(), session.service().listenerName(), session.clientAddress(), helo,
                 accepted.sender(), to, stored.size(), tlsVersion == null ? "none" : tlsVersion,
-                user == null ? "none" : user.address());
+                user == null ? "none" : user.address(),
+                accepted.remoteRecipients().isEmpty() ? "delivered" : accepted.mailboxes().isEmpty() ? "queued" : "delivered,queued");
     }
 
     private Reply failMessage() {

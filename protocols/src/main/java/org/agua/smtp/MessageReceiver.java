@@ -48,12 +48,22 @@ final class MessageReceiver {
     private boolean oversized;
     private boolean finished;
 
+    /** Opens the draft the content goes to; runs on the disk executor. */
+    @FunctionalInterface
+    interface DraftOpener {
+        MessageDraft open() throws IOException;
+    }
+
     MessageReceiver(MailStore store, Executor disk, List<Mailbox> recipients, long maxSize, byte[] traceHeader) {
+        this(() -> store.begin(recipients), disk, maxSize, traceHeader);
+    }
+
+    MessageReceiver(DraftOpener opener, Executor disk, long maxSize, byte[] traceHeader) {
         this.disk = disk;
         this.maxSize = maxSize;
         this.draft = CompletableFuture.supplyAsync(() -> {
             try {
-                MessageDraft d = store.begin(recipients);
+                MessageDraft d = opener.open();
                 try {
                     d.write(traceHeader, 0, traceHeader.length);
                     return d;

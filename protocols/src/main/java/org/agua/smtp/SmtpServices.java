@@ -2,6 +2,7 @@ package org.agua.smtp;
 
 import org.agua.protocol.SessionEvents;
 import org.agua.storage.MailStore;
+import org.agua.storage.RelayQueue;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -13,15 +14,22 @@ import java.util.concurrent.Executor;
  * @param store    where accepted mail goes
  * @param blocking runs the work that must not run on an event loop: disk writes, password checks
  * @param events   told of sessions, commands, failed logins and accepted messages (metrics)
+ * @param relay    where mail of authenticated users for other domains goes; null when there is
+ *                 none, and such recipients are refused
  */
-public record SmtpServices(MailStore store, Executor blocking, SessionEvents events) {
+public record SmtpServices(MailStore store, Executor blocking, SessionEvents events, RelayQueue relay) {
     public SmtpServices {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(blocking, "blocking");
         Objects.requireNonNull(events, "events");
     }
 
-    /** Services whose sessions are watched by nobody. */
+    /** Services that relay nothing. */
+    public SmtpServices(MailStore store, Executor blocking, SessionEvents events) {
+        this(store, blocking, events, null);
+    }
+
+    /** Services that relay nothing, whose sessions are watched by nobody. */
     public SmtpServices(MailStore store, Executor blocking) {
         this(store, blocking, SessionEvents.NONE);
     }

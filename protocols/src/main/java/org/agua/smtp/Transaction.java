@@ -14,6 +14,7 @@ public final class Transaction {
     private final boolean smtpUtf8;
     private final Set<Mailbox> mailboxes = new LinkedHashSet<>();
     private final List<String> recipients = new ArrayList<>();
+    private final Set<String> remote = new LinkedHashSet<>();
 
     public Transaction(String sender, boolean smtpUtf8) {
         this.sender = sender;
@@ -33,6 +34,17 @@ public final class Transaction {
     public void addRecipient(String address, Mailbox mailbox) {
         recipients.add(address);
         mailboxes.add(mailbox);
+    }
+
+    /** A recipient of another domain, for the relay queue (authenticated sessions only). */
+    public void addRemoteRecipient(String address) {
+        recipients.add(address);
+        remote.add(address);
+    }
+
+    /** The addresses of other domains to relay to, each once. */
+    public List<String> remoteRecipients() {
+        return List.copyOf(remote);
     }
 
     /** Accepted RCPT commands, counting repeats: the recipient limit applies to these. */

@@ -42,10 +42,15 @@ final class Rcpt implements SmtpCommand {
         String address = to.address().indexOf('@') < 0 ? to.address() + "@" + postmasterDomain(settings) : to.address();
         String domain = address.substring(address.lastIndexOf('@') + 1);
         if (!settings.isLocalDomain(domain)) {
-            if (session.authenticated() != null) {
+            if (session.authenticated() == null) {
+                return Reply.of(554, "5.7.1", "<" + address + ">: Relay access denied");
+            }
+            if (session.services().relay() == null) {
                 return Reply.of(554, "5.7.1", "<" + address + ">: Outbound relay is not configured on this server");
             }
-            return Reply.of(554, "5.7.1", "<" + address + ">: Relay access denied");
+            transaction.addRemoteRecipient(address);
+            session.state(SmtpState.HAS_RCPT);
+            return Reply.of(250, "2.1.5", "Ok");
         }
         Mailbox mailbox;
         try {
