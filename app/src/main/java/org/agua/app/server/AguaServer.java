@@ -13,6 +13,8 @@ import org.agua.app.admin.AguaVersion;
 import org.agua.app.admin.ProtocolMetrics;
 import org.agua.app.admin.TrafficSeries;
 import org.agua.app.incidents.IncidentBook;
+import org.agua.outbound.delivery.Relay;
+import org.agua.outbound.queue.QueueFolder;
 import org.agua.config.ConfigProblem;
 import org.agua.config.Listeners;
 import org.agua.guard.AddressRules;
@@ -94,6 +96,7 @@ public final class AguaServer implements AutoCloseable {
     private final List<String> notServed = new ArrayList<>();
     private final SmtpServices smtpServices;
     private final Pop3Services pop3Services;
+    private final Relay relay;
     /** The metrics registry and the protocols' meters, whether or not an admin listener serves them. */
     private final ProtocolMetrics metrics;
     private final Instant started = Instant.now();
@@ -130,7 +133,11 @@ public final class AguaServer implements AutoCloseable {
         Path mailRoot = first.config().dataDir().resolve("mail");
         MaildirStore store = new MaildirStore(mailRoot, first.config().hostname());
         this.staleTmpFiles = new StaleTmpFiles(mailRoot, Clock.systemUTC());
-        this.smtpServices = new SmtpServices(store, blocking, metrics);
+        // Mail of authenticated users for other domains: queued under data_dir/queue, delivered by the relay.
+        QueueFolder queue = new QueueFolder(first.config().dataDir().resolve("queue"), Clock.systemUTC());
+        this.relay = new Relay(queue, () -> current.get().relay(), workers, transport.clientChannel(), blocking,
+                Clock.systemUTC(), new ReportDelivery(store, queue, () -> current.get().smtp()));
+        this.smtpServices = new SmtpServices(store, blocking, metrics, queue);
         this.pop3Services = new Pop3Services(store, blocking, metrics);
     }
 
@@ -138,6 +145,8 @@ public final class AguaServer implements AutoCloseable {
     public static AguaServer start(Generation generation) throws IOException {
         AguaServer server = new AguaServer(generation);
         try {
+            // Before any listener: a message queued from then on must reach a started relay.
+            server.relay.start();
             server.bindAll();
             server.writeRuntimeFile();
             server.startHousekeeping();
@@ -150,6 +159,11 @@ public final class AguaServer implements AutoCloseable {
 
     public ProtocolMetrics metrics() {
         return metrics;
+    }
+
+    /** The outbound queue and its deliveries, for {@code /api/queue} and the metrics. */
+    public Relay relay() {
+        return relay;
     }
 
     public Generation generation() {
@@ -430,6 +444,7 @@ public final class AguaServer implements AutoCloseable {
             }
         }
         channels.close().awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+        relay.close();
         blocking.shutdown();
         try {
             if (!blocking.awaitTermination(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {

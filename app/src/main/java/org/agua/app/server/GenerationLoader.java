@@ -2,6 +2,7 @@ package org.agua.app.server;
 
 import io.netty.handler.ssl.SslContext;
 import org.agua.config.AguaConfig;
+import org.agua.outbound.delivery.RelaySettings;
 import org.agua.config.ConfigLoader;
 import org.agua.config.ConfigProblem;
 import org.agua.config.ConfigResult;
@@ -80,9 +81,15 @@ public final class GenerationLoader {
                 problems.add(new ConfigProblem(TlsFiles.paths(config)[0], 1, 1, e.getMessage()));
             }
         }
+        RelaySettings relay = null;
+        try {
+            relay = RelaySettingsOf.read(config, RelaySettings.Signer.NONE);
+        } catch (IOException e) {
+            problems.add(new ConfigProblem(config.file(), 1, 1, e.getMessage()));
+        }
         if (!problems.isEmpty()) {
             return new Outcome(null, problems);
         }
-        return new Outcome(Generation.build(number, config, users, tls), List.of());
+        return new Outcome(Generation.build(number, config, users, tls, relay), List.of());
     }
 }
