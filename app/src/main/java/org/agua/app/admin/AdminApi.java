@@ -108,6 +108,9 @@ public final class AdminApi {
                     }
                     return file;
                 }
+                if (QueueRoutes.matches(path)) {
+                    return ok(200, new QueueRoutes(server.relay()).handle(method, path));
+                }
                 if (path.startsWith(BANS + "/") && path.length() > BANS.length() + 1) {
                     only(method, "DELETE");
                     return liftBan(path.substring(BANS.length() + 1));
@@ -187,7 +190,7 @@ public final class AdminApi {
         return bans.stream().filter(b -> b.network().contains(network)).findFirst().orElse(null);
     }
 
-    private static void only(String method, String allowed) {
+    static void only(String method, String allowed) {
         if (!List.of(allowed.split(", ")).contains(method)) {
             throw new Refusal(405, method + " is not allowed here (allowed: " + allowed + ")", allowed);
         }
@@ -209,6 +212,7 @@ public final class AdminApi {
         out.put("messages", Map.of("received", server.metrics().messagesReceived(),
                 "delivered", server.metrics().messagesDelivered()));
         out.put("bans_active", server.guard().bans().size());
+        out.put("queue", Map.of("messages", server.relay().size(), "oldest_age_s", server.relay().oldestAge().toSeconds()));
         out.put("config_generation", server.configGeneration());
         List<ConfigProblem> problems = server.reloadProblems();
         out.put("reload_error", problems.isEmpty() ? null : problems.stream().map(ConfigProblem::toString).toList());

@@ -3,6 +3,7 @@ package org.agua.app.admin;
 import org.agua.app.incidents.IncidentBook;
 import org.agua.config.ConfigProblem;
 import org.agua.guard.Guard;
+import org.agua.outbound.delivery.Relay;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,9 @@ public interface ManagedServer {
     }
 
     Guard guard();
+
+    /** The outbound queue and its deliveries. */
+    Relay relay();
 
     IncidentBook incidents();
 

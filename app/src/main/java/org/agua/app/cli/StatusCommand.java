@@ -41,6 +41,11 @@ final class StatusCommand implements Callable<Integer> {
                     + messages.get("delivered").asLong() + " delivered");
         }
         line("bans", status.get("bans_active").asInt() + " active");
+        JsonNode queue = status.get("queue");
+        if (queue != null) {
+            int queued = queue.get("messages").asInt();
+            line("queue", queued + " messages" + (queued == 0 ? "" : ", oldest " + Elapsed.of(queue.get("oldest_age_s").asLong())));
+        }
         line("generation", status.get("config_generation").asText());
         JsonNode reload = status.get("reload_error");
         if (reload == null || reload.isNull() || reload.isEmpty()) {

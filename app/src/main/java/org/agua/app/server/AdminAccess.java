@@ -6,6 +6,7 @@ import org.agua.app.admin.TrafficSeries;
 import org.agua.app.incidents.IncidentBook;
 import org.agua.config.ConfigProblem;
 import org.agua.guard.Guard;
+import org.agua.outbound.delivery.Relay;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,11 @@ final class AdminAccess implements ManagedServer {
 
     AdminAccess(AguaServer server) {
         this.server = server;
+    }
+
+    @Override
+    public Relay relay() {
+        return server.relay();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.micrometer.core.instrument.Gauge;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -137,6 +138,10 @@ public final class AguaServer implements AutoCloseable {
         QueueFolder queue = new QueueFolder(first.config().dataDir().resolve("queue"), Clock.systemUTC());
         this.relay = new Relay(queue, () -> current.get().relay(), workers, transport.clientChannel(), blocking,
                 Clock.systemUTC(), new ReportDelivery(store, queue, () -> current.get().smtp()));
+        Gauge.builder("agua.queue.messages", relay, Relay::size).description("messages in the outbound queue")
+                .register(metrics.registry());
+        Gauge.builder("agua.queue.oldest.seconds", relay, r -> r.oldestAge().toSeconds())
+                .description("age of the oldest message in the outbound queue").register(metrics.registry());
         this.smtpServices = new SmtpServices(store, blocking, metrics, queue);
         this.pop3Services = new Pop3Services(store, blocking, metrics);
     }
