@@ -8,6 +8,7 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.agua.outbound.delivery.TestDnsServer;
 import org.agua.outbound.queue.QueuedMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,35 @@ class RelayTest {
         String status = partOfType((Multipart) Maildirs.parse(inbox(sender, ALICE).get(0)).getContent(), "message/delivery-status");
         assertThat(status).contains("Final-Recipient: rfc822; " + BOB).contains("Status: 4.4.7").contains("cannot connect");
         assertThat(sender.server().relay().size()).isZero();
+    }
+
+    @Test
+    void withoutARouteTheReceiverIsFoundThroughItsMxRecordAndANullMxIsReported() throws Exception {
+        MailNode receiver = receiver().start();
+        try (TestDnsServer dns = new TestDnsServer()
+                .add("remote.test. MX 10 mx.remote.test.")
+                .add("mx.remote.test. A 127.0.0.1")
+                .add("nowhere.test. MX 0 .")) {
+            MailNode sender = MailNode.create(dir.resolve("sender"), "example.test", """
+                    outbound:
+                      dns: ["%s:%d"]
+                      smtp_port: %d
+                      tls: off
+                      retry: 1s
+                      max_retry: 1s
+                    """.formatted(dns.address().getAddress().getHostAddress(), dns.address().getPort(), receiver.smtpPort()), ALICE);
+            nodes.add(sender);
+            sender.start();
+
+            submit(sender, "through mx", BOB, "someone@nowhere.test");
+
+            await("delivered at the MX").atMost(WAIT).until(() -> inbox(receiver, BOB).size() == 1);
+            await("the report for the null MX").atMost(WAIT).until(() -> inbox(sender, ALICE).size() == 1);
+            String status = partOfType((Multipart) Maildirs.parse(inbox(sender, ALICE).get(0)).getContent(), "message/delivery-status");
+            assertThat(status).contains("Final-Recipient: rfc822; someone@nowhere.test").contains("Status: 5.1.10")
+                    .doesNotContain(BOB);
+            assertThat(dns.questionsAbout("remote.test")).isPositive();
+        }
     }
 
     private static String partOfType(Multipart multipart, String type) throws MessagingException, IOException {
