@@ -125,7 +125,8 @@ public final class QueueFolder implements RelayQueue {
                 String name = p.getFileName().toString();
                 if (name.startsWith(".") && name.endsWith(".tmp")) {
                     Files.deleteIfExists(p); // an interrupted atomic write
-                } else if (name.endsWith(CONTENT) && !Files.exists(envelope(stem(name, CONTENT)))) {
+                } else if (name.endsWith(CONTENT) && !Files.exists(envelope(stem(name, CONTENT)))
+                        && !Files.exists(damaged(stem(name, CONTENT)))) {
                     Files.deleteIfExists(p);
                 } else if (name.endsWith(ENVELOPE)) {
                     String id = stem(name, ENVELOPE);
@@ -137,7 +138,7 @@ public final class QueueFolder implements RelayQueue {
                         out.add(EnvelopeFile.read(Files.readAllBytes(p)));
                     } catch (IOException e) {
                         log.error("queue.envelope.damaged file={} cause=\"{}\" action=set_aside", p, e.getMessage());
-                        Files.move(p, folder.resolve(name + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
+                        Files.move(p, damaged(id), StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
             }
@@ -150,6 +151,11 @@ public final class QueueFolder implements RelayQueue {
 
     private Path envelope(String id) {
         return folder.resolve(id + ENVELOPE);
+    }
+
+    /** An envelope that could not be read, kept with its content for the operator to look at. */
+    private Path damaged(String id) {
+        return folder.resolve(id + ENVELOPE + ".damaged");
     }
 
     private Path content(String id) {
