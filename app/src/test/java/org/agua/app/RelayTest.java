@@ -68,9 +68,13 @@ class RelayTest {
     }
 
     private static void submit(MailNode sender, String subject, String... to) throws MessagingException {
+        submit(sender.submissionPort(), subject, to);
+    }
+
+    private static void submit(int submissionPort, String subject, String... to) throws MessagingException {
         Properties p = new Properties();
         p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", String.valueOf(sender.submissionPort()));
+        p.put("mail.smtp.port", String.valueOf(submissionPort));
         p.put("mail.smtp.auth", "true");
         p.put("mail.smtp.starttls.enable", "true");
         p.put("mail.smtp.starttls.required", "true");
@@ -142,6 +146,30 @@ class RelayTest {
         Thread.sleep(2500); // more than two retry periods: a second copy would have come by now
         assertThat(inbox(receiver, BOB)).hasSize(1);
         assertThat(inbox(sender, ALICE)).as("no report for a message that was delivered").isEmpty();
+    }
+
+    @Test
+    void aQueuedMessageSurvivesAKillOfTheSenderAndIsDeliveredOnceAfterTheRestart() throws Exception {
+        MailNode receiver = receiver(); // down while the sender queues and dies
+        MailNode sender = sender(receiver, "  tls: off\n");
+        Path config = sender.dir().resolve("agua.yml");
+        try (AguaProcess first = AguaProcess.run(config)) {
+            submit(first.port("submission").orElseThrow(), "survives kill", BOB);
+            first.process().destroyForcibly(); // SIGKILL, right after the 250
+            first.process().waitFor();
+        }
+        receiver.start();
+        try (AguaProcess second = AguaProcess.run(config)) {
+            await("delivered after the restart").atMost(WAIT).until(() -> inbox(receiver, BOB).size() == 1);
+            assertThat(text(inbox(receiver, BOB).get(0))).contains("Subject: survives kill");
+            await("the queue empties").atMost(WAIT).until(() -> {
+                try (var files = Files.list(sender.dataDir().resolve("queue"))) {
+                    return files.noneMatch(Files::isRegularFile);
+                }
+            });
+            Thread.sleep(2500);
+            assertThat(inbox(receiver, BOB)).hasSize(1);
+        }
     }
 
     @Test
