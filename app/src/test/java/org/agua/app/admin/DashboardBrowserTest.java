@@ -64,6 +64,10 @@ class DashboardBrowserTest {
         assertThat(chart.find()).as("smtp chart in the DOM:%n%s", dom).isTrue();
         assertThat(Integer.parseInt(chart.group(1))).isPositive();
         assertThat(dom).doesNotContain("#token=");
+        Matcher queue = Pattern.compile("<table id=\"queue\">.*?</table>", Pattern.DOTALL).matcher(dom);
+        assertThat(queue.find()).as("queue table in the DOM:%n%s", dom).isTrue();
+        assertThat(queue.group()).contains("the queue is empty");
+        assertThat(dom).contains("(0 messages)");
 
         Path target = Path.of("target").toAbsolutePath();
         Files.createDirectories(target);

@@ -99,6 +99,15 @@
     refresh();
   }
 
+  async function flushQueue() {
+    try {
+      await api('POST', '/api/queue/flush');
+    } catch (e) {
+      alert('Could not flush the queue: ' + e.message);
+    }
+    refresh();
+  }
+
   function duration(seconds) {
     if (seconds >= 3600) return Math.floor(seconds / 3600) + 'h ' + Math.floor((seconds % 3600) / 60) + 'm';
     if (seconds >= 60) return Math.floor(seconds / 60) + 'm ' + (seconds % 60) + 's';
@@ -107,9 +116,9 @@
 
   async function refresh() {
     try {
-      const [status, series, offenders, bans, incidents] = await Promise.all([
+      const [status, series, offenders, bans, incidents, queue] = await Promise.all([
         api('GET', '/api/status'), api('GET', '/api/series?seconds=3600'), api('GET', '/api/offenders?limit=10'),
-        api('GET', '/api/bans'), api('GET', '/api/incidents?limit=15')]);
+        api('GET', '/api/bans'), api('GET', '/api/incidents?limit=15'), api('GET', '/api/queue')]);
       $('summary').textContent = 'version ' + status.version + ', up ' + duration(status.uptime_s) + ', '
         + status.sessions.open + ' open sessions, ' + status.bans_active + ' active bans';
       $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
@@ -130,6 +139,15 @@
         tr.dataset.network = b.network;
         return tr;
       }), 'no active bans', 4);
+
+      $('queue-summary').textContent = '(' + queue.size + ' messages' + (queue.size ? ', oldest ' + duration(queue.oldest_age_s) : '') + ')';
+      // At most 50 rows: the page refreshes every 2 s and a long queue is for agua queue list.
+      fill($('queue').tBodies[0], queue.messages.slice(0, 50).map((m) => {
+        const waiting = m.recipients.filter((r) => r.state === 'pending').map((r) => r.address).join(', ');
+        const tr = row([m.id, duration(m.age_s), m.sender || '<>', waiting, m.attempts, m.last_error]);
+        tr.dataset.queueId = m.id;
+        return tr;
+      }), 'the queue is empty', 6);
 
       const list = $('incidents');
       list.replaceChildren();
@@ -186,6 +204,7 @@
       if (token) { sessionStorage.setItem(KEY, token); showBoard(); }
     });
     $('signout').addEventListener('click', () => { sessionStorage.removeItem(KEY); showSignin(''); });
+    $('flush').addEventListener('click', flushQueue);
     if (sessionStorage.getItem(KEY)) showBoard(); else showSignin('');
   });
 }());
