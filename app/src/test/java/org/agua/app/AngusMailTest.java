@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -198,21 +199,24 @@ class AngusMailTest {
     }
 
     @Test
-    void relayToAForeignDomainIsRefusedOnTheMxAndOnSubmission() throws Exception {
-        for (Listener listener : List.of(Listener.MX, Listener.SUBMISSION_STARTTLS)) {
-            Session session = session(listener);
-            MimeMessage message = textMessage(session, "bob@foreign.example.org", unique("relay attempt"));
-            assertThatThrownBy(() -> send(listener, message, RunningServer.PASSWORD))
-                    .as(listener.name())
-                    .isInstanceOfSatisfying(SendFailedException.class, e -> {
-                        assertThat(e.getInvalidAddresses()).extracting(Object::toString)
-                                .containsExactly("bob@foreign.example.org");
-                        assertThat(e.getNextException()).isInstanceOfSatisfying(SMTPAddressFailedException.class,
-                                rcpt -> assertThat(rcpt.getReturnCode()).isEqualTo(554));
-                    });
-        }
+    void relayToAForeignDomainIsRefusedOnTheMxAndQueuedAfterAuthOnSubmission() throws Exception {
+        Session mx = session(Listener.MX);
+        MimeMessage attempt = textMessage(mx, "bob@foreign.example.org", unique("relay attempt"));
+        assertThatThrownBy(() -> send(Listener.MX, attempt, null))
+                .isInstanceOfSatisfying(SendFailedException.class, e -> {
+                    assertThat(e.getInvalidAddresses()).extracting(Object::toString).containsExactly("bob@foreign.example.org");
+                    assertThat(e.getNextException()).isInstanceOfSatisfying(SMTPAddressFailedException.class,
+                            rcpt -> assertThat(rcpt.getReturnCode()).isEqualTo(554));
+                });
+
+        Session submission = session(Listener.SUBMISSION_STARTTLS);
+        send(Listener.SUBMISSION_STARTTLS, textMessage(submission, "bob@foreign.example.org", unique("relayed")), RunningServer.PASSWORD);
         assertThat(server.dataDir().resolve("mail").resolve("foreign.example.org")).doesNotExist();
+        try (var queued = Files.list(server.dataDir().resolve("queue"))) {
+            assertThat(queued.filter(p -> p.toString().endsWith(".eml"))).hasSize(1);
+        }
     }
+
 
     private record Sent(String subject, String body, byte[] attachment) {
     }

@@ -83,6 +83,9 @@ final class RunningServer implements AutoCloseable {
                   connection_rate_per_ip: 100000/1m
                   message_rate_per_ip: 100000/1m
                   auth_failures: 1000/1m
+                outbound:
+                  routes: {"*": "127.0.0.1:1"}   # tests reach loopback only: no MX lookup, and nothing listens there
+                  retry: 1h
                 logging:
                   dir: logs
                 """.formatted(HOSTNAME, maxMessageSize));
