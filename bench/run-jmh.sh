@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 if [[ ! -f "$here/target/classpath.txt" || ! -f "$here/target/classes/META-INF/BenchmarkList" ]]; then
-  (cd "$root" && mvn -q -B install -Dmaven.test.skip=true)
+  (cd "$root" && mvn -q -B install -DskipTests)
 fi
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 exec java -cp "$cp" org.openjdk.jmh.Main -f 1 -wi 2 -w 2s -i 3 -r 2s -prof gc -jvmArgs "-Xmx2g" "$@"
