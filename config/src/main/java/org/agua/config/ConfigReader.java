@@ -38,7 +38,7 @@ final class ConfigReader {
 
     private static Map<String, List<String>> schema() {
         Map<String, List<String>> s = new LinkedHashMap<>();
-        s.put("", List.of("hostname", "domains", "data_dir", "users_file", "listen", "tls", "smtp", "pop3", "guard", "logging", "admin", "outbound"));
+        s.put("", List.of("hostname", "domains", "data_dir", "users_file", "listen", "tls", "smtp", "pop3", "guard", "logging", "admin", "outbound", "dkim"));
         s.put("listen", Listeners.NAMES);
         s.put("tls", List.of("cert", "key"));
         s.put("smtp", List.of("max_message_size", "max_recipients", "require_tls_for_auth", "pregreet_wait"));
@@ -52,6 +52,7 @@ final class ConfigReader {
         s.put("outbound", List.of("routes", "relay_host", "relay_auth", "dns", "smtp_port", "tls", "concurrency_per_domain",
                 "retry", "max_retry", "lifetime"));
         s.put("relay_auth", List.of("user", "password_file"));
+        s.put("dkim", List.of("domain", "selector", "key"));
         return Map.copyOf(s);
     }
 
@@ -67,11 +68,12 @@ final class ConfigReader {
         Section top = new Section("", mapping, SCHEMA, problems);
         String hostname = top.parsed("hostname", defaultHostname, "a host name", ConfigReader::domain);
         List<String> domains = domains(top, hostname);
+        Path dataDir = top.path("data_dir", base, "data");
         return new AguaConfig(
                 file,
                 hostname,
                 domains,
-                top.path("data_dir", base, "data"),
+                dataDir,
                 top.path("users_file", base, "users.passwd"),
                 listen(top),
                 tls(top),
@@ -80,7 +82,7 @@ final class ConfigReader {
                 guard(top.section("guard", SCHEMA)),
                 logging(top.section("logging", SCHEMA)),
                 new AdminConfig(top.section("admin", SCHEMA).map(s -> s.bool("metrics_without_token", false)).orElse(false)),
-                outbound(top.section("outbound", SCHEMA)));
+                outbound(top.section("outbound", SCHEMA), dkim(top, dataDir)));
     }
 
     private static String domain(String text) {
@@ -255,10 +257,11 @@ final class ConfigReader {
         };
     }
 
-    private OutboundConfig outbound(Optional<Section> section) {
+    private OutboundConfig outbound(Optional<Section> section, List<OutboundConfig.DkimDomain> dkim) {
         OutboundConfig d = OutboundConfig.defaults();
         if (section.isEmpty()) {
-            return d;
+            return new OutboundConfig(d.routes(), d.relayHost(), d.relayAuth(), d.dns(), d.smtpPort(), d.tls(),
+                    d.concurrencyPerDomain(), d.retry(), d.maxRetry(), d.lifetime(), dkim);
         }
         Section s = section.get();
         Optional<HostPort> relayHost = s.node("relay_host").filter(n -> !(n instanceof YamlNode.Scalar sc && sc.text().isBlank()))
@@ -281,7 +284,52 @@ final class ConfigReader {
                 s.integer("concurrency_per_domain", d.concurrencyPerDomain(), 1, 1000),
                 first,
                 longest,
-                positive(s, "lifetime").map(Located::value).orElse(d.lifetime()));
+                positive(s, "lifetime").map(Located::value).orElse(d.lifetime()),
+                dkim);
+    }
+
+    /** {@code dkim: [{domain: example.test, selector: agua, key: dkim/example.test.agua.key}, ...]}. */
+    private List<OutboundConfig.DkimDomain> dkim(Section top, Path dataDir) {
+        Optional<YamlNode> node = top.node("dkim");
+        if (node.isEmpty()) {
+            return List.of();
+        }
+        if (!(node.get() instanceof YamlNode.Sequence list)) {
+            problems.add(node.get().at(), "'dkim' must be a list of entries like '- domain: example.test'");
+            return List.of();
+        }
+        List<OutboundConfig.DkimDomain> out = new ArrayList<>();
+        for (YamlNode item : list.items()) {
+            if (!(item instanceof YamlNode.Mapping mapping)) {
+                problems.add(item.at(), "each 'dkim' entry needs 'domain:' (and optionally 'selector:' and 'key:')");
+                continue;
+            }
+            Section entry = new Section("dkim", mapping, SCHEMA, problems);
+            if (!entry.has("domain")) {
+                problems.add(entry.at(), "this 'dkim' entry has no 'domain'");
+                continue;
+            }
+            String domain = entry.parsed("domain", "", "a domain name", ConfigReader::domain);
+            String selector = entry.parsed("selector", "agua", "a selector (letters, digits, '-', '.')", ConfigReader::selector);
+            if (domain.isEmpty()) {
+                continue;
+            }
+            if (out.stream().anyMatch(d -> d.domain().equals(domain))) {
+                problems.add(entry.at(), "domain '" + domain + "' has two 'dkim' entries; a domain signs with one key");
+                continue;
+            }
+            out.add(new OutboundConfig.DkimDomain(domain, selector, entry.path("key", dataDir, "dkim/" + domain + "." + selector + ".key")));
+        }
+        return out;
+    }
+
+    /** A DKIM selector is a dot-separated list of DNS labels (RFC 6376 section 3.1). */
+    private static String selector(String text) {
+        String lower = text.strip().toLowerCase(Locale.ROOT);
+        if (!DomainName.isValid(lower)) {
+            throw new IllegalArgumentException("'" + text + "' is not a valid selector: use letters, digits, '-' and '.'");
+        }
+        return lower;
     }
 
     /** {@code routes: {example.net: "10.0.0.5:25", "*": "smarthost:587"}}: keys are domains, so not in the schema. */

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param retry                {@code retry}: the first wait after a temporary failure, doubled each time
  * @param maxRetry             {@code max_retry}: the longest wait between two attempts
  * @param lifetime             {@code lifetime}: then the sender gets a delivery report and the message is dropped
+ * @param dkim                 the top-level {@code dkim} list: the domains whose outbound mail is signed
  */
 public record OutboundConfig(
         Map<String, HostPort> routes,
@@ -29,7 +30,8 @@ public record OutboundConfig(
         int concurrencyPerDomain,
         Duration retry,
         Duration maxRetry,
-        Duration lifetime) {
+        Duration lifetime,
+        List<DkimDomain> dkim) {
 
     /** {@code tls}: whether delivery uses STARTTLS. */
     public enum Tls { REQUIRED, OPPORTUNISTIC, OFF }
@@ -38,13 +40,21 @@ public record OutboundConfig(
     public record RelayAuth(String user, Path passwordFile) {
     }
 
+    /**
+     * One {@code dkim} entry: mail from {@code domain} is signed with the key at {@code key}
+     * (default {@code data_dir/dkim/DOMAIN.SELECTOR.key}, as {@code agua dkim generate} writes it).
+     */
+    public record DkimDomain(String domain, String selector, Path key) {
+    }
+
     public OutboundConfig {
         routes = Map.copyOf(routes);
         dns = List.copyOf(dns);
+        dkim = List.copyOf(dkim);
     }
 
     public static OutboundConfig defaults() {
         return new OutboundConfig(Map.of(), Optional.empty(), Optional.empty(), List.of(), 25, Tls.OPPORTUNISTIC, 20,
-                Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5));
+                Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5), List.of());
     }
 }

@@ -110,6 +110,13 @@ public final class StarterConfig {
             #   retry: 5m                      # first retry; doubles each time up to max_retry
             #   max_retry: 1h
             #   lifetime: 5d                   # then a delivery report to the sender
+
+            # DKIM: outbound mail from these domains is signed (rsa-sha256, relaxed/relaxed).
+            # `agua dkim generate example.test` writes the key and prints the DNS record to publish.
+            # dkim:
+            #   - domain: example.test
+            #     selector: agua                 # the default
+            #     key: dkim/example.test.agua.key  # relative to data_dir; the default
             """;
 
     private StarterConfig() {

@@ -99,4 +99,45 @@ class OutboundConfigTest {
                 p -> assertThat(p).contains("agua.yml:7:").contains("relay_auth needs 'password_file'"),
                 p -> assertThat(p).contains("agua.yml:8:").contains("smtp_pot").contains("smtp_port"));
     }
+
+    @Test
+    void dkimEntriesNameTheirKeyUnderTheDataFolderByDefault() {
+        OutboundConfig o = outbound("""
+                data_dir: /var/lib/agua
+                dkim:
+                  - domain: Example.TEST
+                  - domain: example.net
+                    selector: mail2026
+                    key: keys/net.pem
+                  - domain: example.org
+                    key: /etc/agua/org.key
+                """);
+        assertThat(o.dkim()).containsExactly(
+                new OutboundConfig.DkimDomain("example.test", "agua", Path.of("/var/lib/agua/dkim/example.test.agua.key")),
+                new OutboundConfig.DkimDomain("example.net", "mail2026", Path.of("/var/lib/agua/keys/net.pem")),
+                new OutboundConfig.DkimDomain("example.org", "agua", Path.of("/etc/agua/org.key")));
+        assertThat(outbound("").dkim()).isEmpty();
+        assertThat(outbound("dkim: []\n").dkim()).isEmpty();
+    }
+
+    @Test
+    void dkimMistakesAreReportedWithTheirLine() {
+        assertThat(problems("""
+                dkim:
+                  - domain: example.test
+                  - domain: example.test
+                    selector: other
+                  - selector: agua
+                  - domain: "not a domain"
+                  - domain: example.net
+                    selector: "under_score"
+                    keyfile: x
+                """)).satisfiesExactlyInAnyOrder(
+                p -> assertThat(p).contains("agua.yml:4:").contains("'example.test' has two 'dkim' entries"),
+                p -> assertThat(p).contains("agua.yml:6:").contains("no 'domain'"),
+                p -> assertThat(p).contains("agua.yml:7:").contains("'not a domain' is not a valid domain name"),
+                p -> assertThat(p).contains("agua.yml:9:").contains("not a valid selector"),
+                p -> assertThat(p).contains("agua.yml:10:").contains("keyfile").contains("key"));
+        assertThat(problems("dkim: example.test\n")).singleElement().asString().contains("must be a list");
+    }
 }
