@@ -28,7 +28,7 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-    private record Result(int exitCode, String out, String err) {
+    record Result(int exitCode, String out, String err) {
         List<String> outLines() {
             return out.lines().toList();
         }
@@ -54,7 +54,7 @@ class CommandLineTest {
         }
     }
 
-    private static Result agua(String... args) {
+    static Result agua(String... args) {
         return aguaWithStdin("", args);
     }
 
@@ -231,5 +231,35 @@ class CommandLineTest {
         assertThat(delivered).hasSize(1);
         assertThat(new String(Maildirs.withoutTrace(Maildirs.read(delivered.get(0))), StandardCharsets.US_ASCII))
                 .isEqualTo("Subject: before SIGTERM\r\n\r\nkept\r\n");
+    }
+
+    @Test
+    void dkimGenerateWritesAKeyOncePrintsItsRecordAndTheServerAcceptsIt() throws Exception {
+        assertThat(agua("init", dir.toString()).exitCode()).isZero();
+        String config = dir.resolve("agua.yml").toString();
+
+        Result first = agua("dkim", "generate", "Example.TEST", "-c", config);
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        Path key = dir.resolve("data/dkim/example.test.agua.key");
+        assertThat(key).exists();
+        assertThat(first.out()).startsWith("agua._domainkey.example.test. IN TXT ( \"v=DKIM1; k=rsa; p=");
+        assertThat(first.err()).contains("wrote " + key).contains("- domain: example.test");
+
+        Result again = agua("dkim", "generate", "example.test", "-c", config);
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).as("the key is kept, and its record printed again").isEqualTo(first.out());
+        assertThat(again.err()).contains("exists already");
+
+        Files.writeString(dir.resolve("agua.yml"), "\ndkim:\n  - domain: example.test\n  - domain: example.net\n    selector: s2\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Result missing = agua("check", "-c", config);
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err() + missing.out()).contains("example.net.s2.key").contains("agua dkim generate example.net --selector s2");
+        assertThat(agua("dkim", "generate", "example.net", "--selector", "s2", "-c", config).exitCode()).isZero();
+        assertThat(dir.resolve("data/dkim/example.net.s2.key")).exists();
+        Result check = agua("check", "-c", config);
+        assertThat(check.exitCode()).as(check.err()).isZero();
+
+        assertThat(agua("dkim", "generate", "not a domain", "-c", config).exitCode()).isEqualTo(2);
     }
 }

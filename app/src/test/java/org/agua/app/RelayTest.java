@@ -9,6 +9,8 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.agua.outbound.delivery.TestDnsServer;
+import org.agua.outbound.dkim.DkimKey;
+import org.agua.outbound.dkim.Dkimpy;
 import org.agua.outbound.queue.QueuedMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two Agua servers on loopback: mail submitted with Angus Mail to the sender (example.test) for
@@ -116,6 +119,27 @@ class RelayTest {
                 .isEqualTo(delivered.lastIndexOf("Return-Path:"));
         await("the queue empties").atMost(WAIT).until(() -> sender.server().relay().size() == 0);
         assertThat(Files.list(sender.dataDir().resolve("queue")).filter(Files::isRegularFile)).isEmpty();
+    }
+
+    @Test
+    void mailFromADomainWithADkimKeyArrivesSignedAndPassesAnIndependentVerifier() throws Exception {
+        assumeTrue(Dkimpy.available(), "python3-dkim is not installed (.ci/run installs it)");
+        MailNode receiver = receiver().start();
+        MailNode sender = sender(receiver, "  tls: off\ndkim:\n  - domain: example.test\n");
+        CommandLineTest.Result generated = CommandLineTest.agua("dkim", "generate", "example.test", "-c",
+                sender.dir().resolve("agua.yml").toString());
+        assertThat(generated.exitCode()).as(generated.err()).isZero();
+        sender.start();
+
+        submit(sender, "signed relay", BOB);
+
+        await("delivered at the receiver").atMost(WAIT).until(() -> inbox(receiver, BOB).size() == 1);
+        byte[] delivered = Maildirs.read(inbox(receiver, BOB).get(0));
+        assertThat(new String(delivered, StandardCharsets.UTF_8)).contains("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.test; s=agua;");
+        DkimKey key = DkimKey.read("example.test", "agua", sender.dataDir().resolve("dkim/example.test.agua.key"));
+        assertThat(generated.out()).contains(key.recordText().substring(0, 200));
+        assertThat(Dkimpy.verify(delivered, key, dir)).startsWith("pass agua._domainkey.example.test");
+        assertThat(Dkimpy.verify(delivered, DkimKey.generate("example.test", "agua"), dir)).as("another key's record").startsWith("fail");
     }
 
     @Test

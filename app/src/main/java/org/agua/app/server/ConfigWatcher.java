@@ -114,6 +114,7 @@ public final class ConfigWatcher implements AutoCloseable {
         for (Path tls : TlsFiles.paths(g.config())) {
             out.add(Stamp.of(tls));
         }
+        g.config().outbound().dkim().forEach(d -> out.add(Stamp.of(d.key()))); // a replaced key signs from the next reload
         return out;
     }
 

@@ -8,10 +8,14 @@ import org.agua.config.ConfigProblem;
 import org.agua.config.ConfigResult;
 import org.agua.config.users.Users;
 import org.agua.config.users.UsersFile;
+import org.agua.config.OutboundConfig;
 import org.agua.config.users.UsersResult;
+import org.agua.outbound.dkim.DkimKey;
+import org.agua.outbound.dkim.DkimSigner;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,9 +85,17 @@ public final class GenerationLoader {
                 problems.add(new ConfigProblem(TlsFiles.paths(config)[0], 1, 1, e.getMessage()));
             }
         }
+        List<DkimKey> dkimKeys = new ArrayList<>();
+        for (OutboundConfig.DkimDomain d : config.outbound().dkim()) {
+            try {
+                dkimKeys.add(DkimKey.read(d.domain(), d.selector(), d.key()));
+            } catch (IOException e) {
+                problems.add(new ConfigProblem(config.file(), 1, 1, e.getMessage()));
+            }
+        }
         RelaySettings relay = null;
         try {
-            relay = RelaySettingsOf.read(config, RelaySettings.Signer.NONE);
+            relay = RelaySettingsOf.read(config, dkimKeys.isEmpty() ? RelaySettings.Signer.NONE : new DkimSigner(dkimKeys, Clock.systemUTC()));
         } catch (IOException e) {
             problems.add(new ConfigProblem(config.file(), 1, 1, e.getMessage()));
         }
