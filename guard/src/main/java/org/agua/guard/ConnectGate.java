@@ -24,6 +24,8 @@ final class ConnectGate {
     // Refusals are immutable and always the same: sharing them keeps the refusal path allocation-free.
     static final Admission.Refused ACCESS_DENIED =
             new Admission.Refused(Reason.BLOCKED, "access denied");
+    static final Admission.Refused PROXY_REFUSED =
+            new Admission.Refused(Reason.PROXY_PROTOCOL, "access denied");
     static final Admission.Refused BANNED =
             new Admission.Refused(Reason.BANNED, "access temporarily denied");
     static final Admission.Refused SERVER_BUSY =
@@ -106,6 +108,25 @@ final class ConnectGate {
             }
         }
         return admitted(client, service, current, keyHigh, keyLow);
+    }
+
+    /**
+     * Refuses a connection to a PROXY protocol listener that did not come, with a valid header,
+     * from a trusted proxy. Always refused, observing or not: without the header there is no
+     * client to serve. An untrusted peer is also a limit hit (a forger who keeps trying is banned);
+     * a trusted proxy is not, since banning the load balancer would refuse all its clients.
+     */
+    Admission.Refused refuseProxied(InetAddress peer, String service, boolean trusted, GuardPolicy current, long now) {
+        byte[] ipv6 = AddressBits.ipv6Bytes(peer);
+        long high = AddressBits.high(peer, ipv6);
+        long low = AddressBits.low(peer, ipv6);
+        long keyHigh = CountKey.high(high, low, current.ipv6Prefix());
+        long keyLow = CountKey.low(high, low, current.ipv6Prefix());
+        events.connectionRefused(keyHigh, keyLow, peer, service, Reason.PROXY_PROTOCOL, false, now);
+        if (!trusted) {
+            limitHits.hit(keyHigh, keyLow, high, low, peer, service, current, now);
+        }
+        return PROXY_REFUSED;
     }
 
     /** A connection counted under {@code keyHigh}/{@code keyLow} closed. */

@@ -144,6 +144,17 @@ public final class Guard {
     }
 
     /**
+     * Refuses, and counts against {@code peer}, a connection to a listener that expects a PROXY
+     * protocol header, when {@code peer} is not a trusted proxy ({@code trusted} false: also a
+     * limit hit) or sent no valid header in time (see {@link org.agua.guard.netty.ProxyPolicy}).
+     */
+    public Admission.Refused refuseProxied(InetAddress peer, String service, boolean trusted) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        return gate.refuseProxied(peer, service, trusted, policy.get(), now);
+    }
+
+    /**
      * How many connections (or, for {@link Reason#MESSAGE_RATE}, messages) were refused for
      * {@code reason} since start. In mode observe, counts those that would have been refused.
      */

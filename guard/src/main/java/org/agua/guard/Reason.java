@@ -13,7 +13,12 @@ public enum Reason {
     /** This address opened connections faster than {@code connection_rate_per_ip}. */
     CONNECTION_RATE(false),
     /** This address sent messages faster than {@code message_rate_per_ip} (refuses the message, not the connection). */
-    MESSAGE_RATE(false);
+    MESSAGE_RATE(false),
+    /**
+     * On a listener that expects a PROXY protocol header: the peer is not a trusted proxy, or a
+     * trusted one sent no valid header in time.
+     */
+    PROXY_PROTOCOL(true);
 
     private final boolean permanent;
 

@@ -30,7 +30,10 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel child = (Channel) msg;
         Admission admission = initializer.admit(child);
-        if (admission instanceof Admission.Admitted admitted) {
+        if (admission == null) {
+            child.attr(GuardedInitializer.AWAITING_HEADER).set(Boolean.TRUE); // a trusted proxy: the header names the client
+            ctx.fireChannelRead(child);
+        } else if (admission instanceof Admission.Admitted admitted) {
             GuardedInitializer.attach(child, admitted.connection());
             ctx.fireChannelRead(child);
         } else if (!refuseInPlace(child, (Admission.Refused) admission)) {

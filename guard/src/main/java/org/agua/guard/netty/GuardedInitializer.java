@@ -7,8 +7,12 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.AttributeKey;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.agua.guard.Admission;
 import org.agua.guard.Guard;
 import org.agua.guard.GuardedConnection;
@@ -43,6 +47,10 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
     static final AttributeKey<Admission.Refused> REFUSED =
             AttributeKey.valueOf(GuardedInitializer.class, "refused");
 
+    /** A connection from a trusted proxy, judged once its PROXY header names the client. */
+    static final AttributeKey<Boolean> AWAITING_HEADER =
+            AttributeKey.valueOf(GuardedInitializer.class, "awaiting-header");
+
     /** Refuses a connection whose peer is not an IP address (a Unix socket, say): nothing to judge. */
     static final Admission.Refused NOT_AN_IP_ADDRESS = new Admission.Refused(Reason.BLOCKED, "access denied");
 
@@ -76,14 +84,20 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
     private final RefusalWriter refusal;
     private final SessionInitializer session;
     private final AdmissionCounter counter;
+    private final Supplier<ProxyPolicy> proxy;
     private final AcceptGate acceptor;
 
     public GuardedInitializer(Guard guard, String service, RefusalWriter refusal, SessionInitializer session) {
-        this(guard, service, refusal, session, AdmissionCounter.NONE);
+        this(guard, service, refusal, session, AdmissionCounter.NONE, () -> ProxyPolicy.NONE);
     }
 
+    /**
+     * @param proxy read for each connection: when it expects a PROXY header on {@code service}, the
+     *              peer must be one of its trusted proxies and the client is the one its header names
+     */
     public GuardedInitializer(Guard guard, String service, RefusalWriter refusal, SessionInitializer session,
-                              AdmissionCounter counter) {
+                              AdmissionCounter counter, Supplier<ProxyPolicy> proxy) {
+        this.proxy = Objects.requireNonNull(proxy, "proxy");
         this.guard = Objects.requireNonNull(guard, "guard");
         this.service = Objects.requireNonNull(service, "service");
         this.refusal = Objects.requireNonNull(refusal, "refusal");
@@ -104,9 +118,17 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
             refuse(channel, refusedOnAccept);
             return;
         }
+        if (channel.attr(AWAITING_HEADER).getAndSet(null) != null) {
+            awaitHeader(channel);
+            return;
+        }
         GuardedConnection connection = channel.attr(CONNECTION).get();
         if (connection == null) {
             Admission admission = admit(channel);
+            if (admission == null) {
+                awaitHeader(channel);
+                return;
+            }
             if (admission instanceof Admission.Refused refused) {
                 refuse(channel, refused);
                 return;
@@ -117,14 +139,61 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
         session.initSession(channel, connection);
     }
 
-    /** Asks the guard about {@code channel}'s peer and counts the answer. */
+    /**
+     * Asks the guard about {@code channel}'s peer and counts the answer; null for a trusted proxy
+     * on a listener that expects a PROXY header, whose client is judged once the header is read.
+     */
     Admission admit(Channel channel) {
         // Only a resolved IP address can be judged; anything else is refused.
-        Admission admission = channel.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
-                ? guard.admit(remote.getAddress(), service)
-                : NOT_AN_IP_ADDRESS;
+        if (!(channel.remoteAddress() instanceof InetSocketAddress remote) || remote.getAddress() == null) {
+            counter.counted(false);
+            return NOT_AN_IP_ADDRESS;
+        }
+        ProxyPolicy proxies = proxy.get();
+        if (proxies.expects(service)) {
+            if (proxies.trusts(remote.getAddress())) {
+                return null;
+            }
+            counter.counted(false);
+            return guard.refuseProxied(remote.getAddress(), service, false);
+        }
+        Admission admission = guard.admit(remote.getAddress(), service);
         counter.counted(admission instanceof Admission.Admitted);
         return admission;
+    }
+
+    /** A trusted proxy's connection: the header decoder, then the handler that admits the client it names. */
+    private void awaitHeader(Channel channel) {
+        InetAddress peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+        channel.pipeline().addLast("proxy-decoder", new HAProxyMessageDecoder());
+        channel.pipeline().addLast("proxy-header", new ProxyHeaderHandler(this, peer));
+    }
+
+    /** The header named {@code client}: judged by the guard as if it had connected itself, then served or refused. */
+    void admitProxied(ChannelHandlerContext ctx, InetAddress client) {
+        Channel channel = ctx.channel();
+        Admission admission = guard.admit(client, service);
+        counter.counted(admission instanceof Admission.Admitted);
+        if (admission instanceof Admission.Refused refused) {
+            refuse(channel, refused);
+            return;
+        }
+        GuardedConnection connection = ((Admission.Admitted) admission).connection();
+        attach(channel, connection);
+        try {
+            session.initSession(channel, connection);
+        } catch (Exception e) {
+            channel.close();
+            return;
+        }
+        ctx.fireChannelActive(); // the session greets now, as it would have on connect
+        ctx.pipeline().remove(ctx.handler());
+    }
+
+    /** A trusted proxy sent no valid header in time: refused and counted, though never banned for it. */
+    void refuseProxied(Channel channel, InetAddress peer) {
+        counter.counted(false);
+        refuse(channel, guard.refuseProxied(peer, service, true));
     }
 
     /**

@@ -70,7 +70,7 @@ class GuardedInitializerSocketTest {
                     ch.closeFuture().addListener(closed -> sessionClosed.countDown());
                     ch.writeAndFlush(Unpooled.copiedBuffer("welcome\n", StandardCharsets.US_ASCII));
                 },
-                admitted -> (admitted ? admittedCount : refusedCount).incrementAndGet());
+                admitted -> (admitted ? admittedCount : refusedCount).incrementAndGet(), () -> ProxyPolicy.NONE);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(channel).childHandler(initializer);
         if (setup.acceptor) {
             bootstrap.handler(initializer.acceptor());
