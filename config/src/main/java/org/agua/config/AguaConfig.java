@@ -25,7 +25,8 @@ public record AguaConfig(
         GuardConfig guard,
         LoggingConfig logging,
         AdminConfig admin,
-        OutboundConfig outbound) {
+        OutboundConfig outbound,
+        ProxyConfig proxyProtocol) {
 
     public AguaConfig {
         domains = List.copyOf(domains);
@@ -47,7 +48,8 @@ public record AguaConfig(
                 GuardConfig.defaults(),
                 LoggingConfig.defaults(base),
                 AdminConfig.defaults(),
-                OutboundConfig.defaults());
+                OutboundConfig.defaults(),
+                ProxyConfig.defaults());
     }
 
     /** The folder relative paths in {@code file} are resolved against. */

@@ -38,7 +38,7 @@ final class ConfigReader {
 
     private static Map<String, List<String>> schema() {
         Map<String, List<String>> s = new LinkedHashMap<>();
-        s.put("", List.of("hostname", "domains", "data_dir", "users_file", "listen", "tls", "smtp", "pop3", "guard", "logging", "admin", "outbound", "dkim"));
+        s.put("", List.of("hostname", "domains", "data_dir", "users_file", "listen", "tls", "smtp", "pop3", "guard", "logging", "admin", "outbound", "dkim", "proxy_protocol"));
         s.put("listen", Listeners.NAMES);
         s.put("tls", List.of("cert", "key"));
         s.put("smtp", List.of("max_message_size", "max_recipients", "require_tls_for_auth", "pregreet_wait"));
@@ -53,6 +53,7 @@ final class ConfigReader {
                 "retry", "max_retry", "lifetime"));
         s.put("relay_auth", List.of("user", "password_file"));
         s.put("dkim", List.of("domain", "selector", "key"));
+        s.put("proxy_protocol", List.of("listeners", "trusted"));
         return Map.copyOf(s);
     }
 
@@ -82,7 +83,31 @@ final class ConfigReader {
                 guard(top.section("guard", SCHEMA)),
                 logging(top.section("logging", SCHEMA)),
                 new AdminConfig(top.section("admin", SCHEMA).map(s -> s.bool("metrics_without_token", false)).orElse(false)),
-                outbound(top.section("outbound", SCHEMA), dkim(top, dataDir)));
+                outbound(top.section("outbound", SCHEMA), dkim(top, dataDir)),
+                proxyProtocol(top.section("proxy_protocol", SCHEMA)));
+    }
+
+    /** {@code proxy_protocol: {listeners: [smtp, pop3], trusted: [10.0.0.0/24]}}. */
+    private ProxyConfig proxyProtocol(Optional<Section> section) {
+        if (section.isEmpty()) {
+            return ProxyConfig.defaults();
+        }
+        Section s = section.get();
+        List<String> names = new ArrayList<>();
+        for (Located<String> name : s.list("listeners", "a listener name", String::strip).orElse(List.of())) {
+            if (!Listeners.NAMES.contains(name.value()) || name.value().equals("admin")) {
+                problems.add(name.at(), "'" + name.value() + "' is not a mail listener; proxy_protocol.listeners takes "
+                        + String.join(", ", Listeners.NAMES.stream().filter(n -> !n.equals("admin")).toList()));
+            } else if (!names.contains(name.value())) {
+                names.add(name.value());
+            }
+        }
+        List<Cidr> trusted = s.list("trusted", "an address or network", Cidr::parse).orElse(List.of()).stream()
+                .map(Located::value).toList();
+        if (!names.isEmpty() && !s.has("trusted")) {
+            problems.add(s.at(), "proxy_protocol.listeners needs 'trusted': the load balancers allowed to send the header");
+        }
+        return new ProxyConfig(names, trusted);
     }
 
     private static String domain(String text) {

@@ -111,6 +111,13 @@ public final class StarterConfig {
             #   max_retry: 1h
             #   lifetime: 5d                   # then a delivery report to the sender
 
+            # Behind a load balancer (HAProxy, a cloud balancer): these listeners expect a PROXY
+            # protocol header (v1 or v2) first, and only from the trusted addresses; the header's
+            # source address is then the client for the guard, the logs and Received:.
+            # proxy_protocol:
+            #   listeners: [smtp, pop3]
+            #   trusted: [10.0.0.5]
+
             # DKIM: outbound mail from these domains is signed (rsa-sha256, relaxed/relaxed).
             # `agua dkim generate example.test` writes the key and prints the DNS record to publish.
             # dkim:

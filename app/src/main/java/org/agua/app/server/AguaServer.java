@@ -363,16 +363,16 @@ public final class AguaServer implements AutoCloseable {
         SmtpService smtp = SMTP_LISTENERS.get(name);
         if (smtp != null) {
             SmtpChannels channels = new SmtpChannels(smtp, () -> current.get().smtp(), smtpServices);
-            return new GuardedInitializer(guard, name, channels, channels, counter(name));
+            return new GuardedInitializer(guard, name, channels, channels, counter(name), () -> current.get().proxy());
         }
         Pop3Service pop3 = POP3_LISTENERS.get(name);
         if (pop3 != null) {
             Pop3Channels channels = new Pop3Channels(pop3, () -> current.get().pop3(), pop3Services);
-            return new GuardedInitializer(guard, name, channels, channels, counter(name));
+            return new GuardedInitializer(guard, name, channels, channels, counter(name), () -> current.get().proxy());
         }
         if ("admin".equals(name)) {
             AdminChannels channels = admin();
-            return new GuardedInitializer(guard, name, channels, channels, counter(name));
+            return new GuardedInitializer(guard, name, channels, channels, counter(name), () -> current.get().proxy());
         }
         return null;
     }

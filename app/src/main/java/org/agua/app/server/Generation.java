@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import org.agua.config.AguaConfig;
 import org.agua.config.users.Users;
 import org.agua.guard.GuardPolicy;
+import org.agua.guard.netty.ProxyPolicy;
 import org.agua.outbound.delivery.RelaySettings;
 import org.agua.pop3.Pop3Settings;
 import org.agua.smtp.SmtpSettings;
@@ -16,7 +17,8 @@ import org.agua.smtp.SmtpSettings;
  * @param number counts up from 1 with each successful (re)load
  */
 public record Generation(long number, AguaConfig config, Users users, SslContext tls,
-                         GuardPolicy guardPolicy, SmtpSettings smtp, Pop3Settings pop3, RelaySettings relay) {
+                         GuardPolicy guardPolicy, ProxyPolicy proxy, SmtpSettings smtp, Pop3Settings pop3,
+                         RelaySettings relay) {
 
     public static Generation build(long number, AguaConfig config, Users users, SslContext tls, RelaySettings relay) {
         UserAccounts accounts = new UserAccounts(users);
@@ -34,6 +36,6 @@ public record Generation(long number, AguaConfig config, Users users, SslContext
                 Pop3Settings.DEFAULT_MAX_LINE_LENGTH, accounts, tls);
         // The listeners' addresses are read here, once per generation: the guard must never ban them automatically.
         GuardPolicy guard = config.guard().toPolicy(ListenerAddresses.of(config.listen()));
-        return new Generation(number, config, users, tls, guard, smtp, pop3, relay);
+        return new Generation(number, config, users, tls, guard, config.proxyProtocol().policy(), smtp, pop3, relay);
     }
 }
