@@ -26,7 +26,8 @@ public record AguaConfig(
         LoggingConfig logging,
         AdminConfig admin,
         OutboundConfig outbound,
-        ProxyConfig proxyProtocol) {
+        ProxyConfig proxyProtocol,
+        ClusterConfig cluster) {
 
     public AguaConfig {
         domains = List.copyOf(domains);
@@ -49,7 +50,8 @@ public record AguaConfig(
                 LoggingConfig.defaults(base),
                 AdminConfig.defaults(),
                 OutboundConfig.defaults(),
-                ProxyConfig.defaults());
+                ProxyConfig.defaults(),
+                ClusterConfig.single(hostname));
     }
 
     /** The folder relative paths in {@code file} are resolved against. */

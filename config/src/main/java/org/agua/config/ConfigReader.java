@@ -38,7 +38,7 @@ final class ConfigReader {
 
     private static Map<String, List<String>> schema() {
         Map<String, List<String>> s = new LinkedHashMap<>();
-        s.put("", List.of("hostname", "domains", "data_dir", "users_file", "listen", "tls", "smtp", "pop3", "guard", "logging", "admin", "outbound", "dkim", "proxy_protocol"));
+        s.put("", List.of("hostname", "domains", "data_dir", "users_file", "listen", "tls", "smtp", "pop3", "guard", "logging", "admin", "outbound", "dkim", "proxy_protocol", "cluster"));
         s.put("listen", Listeners.NAMES);
         s.put("tls", List.of("cert", "key"));
         s.put("smtp", List.of("max_message_size", "max_recipients", "require_tls_for_auth", "pregreet_wait"));
@@ -54,6 +54,7 @@ final class ConfigReader {
         s.put("relay_auth", List.of("user", "password_file"));
         s.put("dkim", List.of("domain", "selector", "key"));
         s.put("proxy_protocol", List.of("listeners", "trusted"));
+        s.put("cluster", List.of("redis", "node"));
         return Map.copyOf(s);
     }
 
@@ -84,7 +85,29 @@ final class ConfigReader {
                 logging(top.section("logging", SCHEMA)),
                 new AdminConfig(top.section("admin", SCHEMA).map(s -> s.bool("metrics_without_token", false)).orElse(false)),
                 outbound(top.section("outbound", SCHEMA), dkim(top, dataDir)),
-                proxyProtocol(top.section("proxy_protocol", SCHEMA)));
+                proxyProtocol(top.section("proxy_protocol", SCHEMA)),
+                cluster(top.section("cluster", SCHEMA), hostname));
+    }
+
+    /** {@code cluster: {redis: "redis://127.0.0.1:6379/0", node: mx1}}. */
+    private ClusterConfig cluster(Optional<Section> section, String hostname) {
+        if (section.isEmpty()) {
+            return ClusterConfig.single(hostname);
+        }
+        Section s = section.get();
+        String redis = s.text("redis", "").strip();
+        if (!redis.isEmpty() && !redis.matches("rediss?://[^\\s/]+(/\\d{1,2})?")) {
+            problems.add(s.node("redis").map(YamlNode::at).orElse(s.at()),
+                    "cluster.redis must look like redis://HOST:PORT/DB (for example redis://127.0.0.1:6379/0), not '" + redis + "'");
+            redis = "";
+        }
+        String node = s.text("node", "").strip();
+        if (!node.isEmpty() && !node.matches("[A-Za-z0-9._-]{1,64}")) {
+            problems.add(s.node("node").map(YamlNode::at).orElse(s.at()),
+                    "cluster.node must be a short name (letters, digits, '.', '_', '-'), not '" + node + "'");
+            node = "";
+        }
+        return new ClusterConfig(redis.isEmpty() ? Optional.empty() : Optional.of(redis), node.isEmpty() ? hostname : node);
     }
 
     /** {@code proxy_protocol: {listeners: [smtp, pop3], trusted: [10.0.0.0/24]}}. */

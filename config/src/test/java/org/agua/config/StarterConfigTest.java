@@ -35,7 +35,8 @@ class StarterConfigTest {
                         d.maxConnectionsPerIp(), d.connectionRatePerIp(), d.messageRatePerIp(), d.authFailures(),
                         d.banTime(), d.banTimeMax(), d.ipv6Prefix(), d.neighbourhood(), d.idleTimeout(),
                         d.errorLimit(), d.mode()),
-                defaults.logging(), defaults.admin(), defaults.outbound(), defaults.proxyProtocol());
+                defaults.logging(), defaults.admin(), defaults.outbound(), defaults.proxyProtocol(),
+                defaults.cluster());
         assertThat(starter).isEqualTo(withLoopbackAllowed);
     }
 

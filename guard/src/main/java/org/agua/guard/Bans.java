@@ -95,6 +95,26 @@ final class Bans {
         return ban;
     }
 
+    /**
+     * A ban another node imposed, taken as it is (network, cause, reason, counts, times): in force
+     * here unless one of the same network already ends as late. Told like a ban of this node's own,
+     * so open sessions are closed. Returns whether it was taken.
+     */
+    boolean adopt(Ban ban, Instant now) {
+        if (!ban.activeAt(now)) {
+            return false;
+        }
+        for (Ban active : book.list(now)) {
+            if (active.network().equals(ban.network()) && !active.expiry().isBefore(ban.expiry())) {
+                return false;
+            }
+        }
+        book.put(ban);
+        announce(ban, null, null);
+        saveIfDue(now.toEpochMilli());
+        return true;
+    }
+
     /** Lifts the bans of {@code network} as {@link BanBook#lift} does; written to the file before it returns. */
     List<Ban> lift(Cidr network, Instant now) {
         List<Ban> lifted = book.lift(network);

@@ -5,7 +5,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.net.InetAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.Map;
 
 /**
@@ -30,6 +34,7 @@ final class FailedLogins {
     private final Bans bans;
     private final SecurityEvents events;
     private final byte[] salt = new byte[16];
+    private final List<Consumer<InetAddress>> counted = new CopyOnWriteArrayList<>();
 
     FailedLogins(int capacity, Bans bans, SecurityEvents events) {
         this.failures = new ClientTable<>(capacity, LoginFailures::new, LoginFailures::reset);
@@ -69,6 +74,11 @@ final class FailedLogins {
         });
         int counted = (int) result[1];
         boolean repeated = result[2] == 1;
+        if (!repeated) {
+            for (Consumer<InetAddress> listener : this.counted) {
+                listener.accept(slot.client());
+            }
+        }
         Duration delay = delay((int) result[0]);
         events.loginFailed(keyHigh, keyLow, slot.client(), slot.service(), user, counted, rate, repeated, delay,
                 !enforce, now);
@@ -83,6 +93,35 @@ final class FailedLogins {
         }
         boolean banned = enforce && bans.find(high, low, now) != null;
         return new LoginPenalty(delay, counted, repeated, banned);
+    }
+
+    /** Calls {@code listener} with the client of each failure that counted (not a stale password). */
+    void onCounted(Consumer<InetAddress> listener) {
+        counted.add(listener);
+    }
+
+    /**
+     * {@code n} failures of this client counted by other nodes (see {@link Guard#failedLoginsElsewhere}):
+     * they count toward the ban as this node's own do, but add no delay here.
+     */
+    void countedElsewhere(long keyHigh, long keyLow, long high, long low, InetAddress client, int n,
+                          GuardPolicy current, long now) {
+        Rate rate = current.authFailures();
+        long per = rate.per().toMillis();
+        int total = failures.update(keyHigh, keyLow, now, now + 2 * per, c -> {
+            for (int i = 0; i < n; i++) {
+                c.counted.add(now, per);
+            }
+            return (int) Math.floor(c.counted.estimate(now, per) + 1e-9);
+        });
+        if (total >= rate.count()) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            counts.put("auth_failures", (long) total);
+            counts.put("window_s", rate.per().toSeconds());
+            bans.imposeAutomatic(keyHigh, keyLow, high, low, client, "cluster", current,
+                    Ban.Cause.AUTH_FAILURES, "too many failed logins (counted on several nodes)", counts, now);
+            failures.remove(keyHigh, keyLow);
+        }
     }
 
     /** A successful login of {@code user}: the delay starts again, and that user's old failures no longer show a stale password. */

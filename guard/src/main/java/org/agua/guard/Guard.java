@@ -223,6 +223,47 @@ public final class Guard {
         return lifted;
     }
 
+    /**
+     * Takes a ban another node imposed (several nodes sharing their guards, see the cluster
+     * module): in force from the next connection, open sessions it covers closed, unless a ban of
+     * the same network here already ends as late. Returns whether it was taken. Ban listeners are
+     * told, as for a ban of this guard's own.
+     */
+    public boolean adopt(Ban ban) {
+        return bans.adopt(Objects.requireNonNull(ban, "ban"), clock.instant());
+    }
+
+    /**
+     * {@code count} failed logins of {@code client} that other nodes counted: they add to this
+     * guard's {@code auth_failures} count for the client, and may ban it here, but delay nothing.
+     * An allowed client, or one at this server's own address, is never counted.
+     */
+    public void failedLoginsElsewhere(InetAddress client, int count) {
+        if (count <= 0) {
+            return;
+        }
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        GuardPolicy current = policy.get();
+        byte[] ipv6 = AddressBits.ipv6Bytes(client);
+        long high = AddressBits.high(client, ipv6);
+        long low = AddressBits.low(client, ipv6);
+        if (current.sparedAutomaticBans(high, low)) {
+            return;
+        }
+        logins.countedElsewhere(CountKey.high(high, low, current.ipv6Prefix()), CountKey.low(high, low, current.ipv6Prefix()),
+                high, low, client, count, current, now);
+    }
+
+    /**
+     * Calls {@code listener} with the client of each failed login this guard counts (a stale
+     * password sent again is not counted), on the thread that reported it; it must be quick and
+     * must not block (a cluster link queues it for other nodes).
+     */
+    public void onFailedLoginCounted(Consumer<InetAddress> listener) {
+        logins.onCounted(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** The active bans, oldest first. */
     public List<Ban> bans() {
         return bans.list(clock.instant());

@@ -1,0 +1,87 @@
+package org.agua.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.agua.guard.Ban;
+import org.agua.guard.Cidr;
+
+/**
+ * What nodes tell each other on the channel, as one JSON object per message:
+ * {@code {"type":"ban","node":"mx1","ban":{...}}}, {@code {"type":"unban","node":"mx1","network":"..."}}
+ * or {@code {"type":"failures","node":"mx1","counts":{"198.51.100.7":2}}}. The stored form of a ban
+ * (the value in the bans hash) is the {@code ban} object.
+ */
+final class ClusterMessage {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    enum Type { BAN, UNBAN, FAILURES }
+
+    private ClusterMessage() {
+    }
+
+    static String ban(String node, Ban ban) {
+        ObjectNode m = JSON.createObjectNode().put("type", "ban").put("node", node);
+        m.set("ban", banJson(node, ban));
+        return m.toString();
+    }
+
+    static String unban(String node, Cidr network) {
+        return JSON.createObjectNode().put("type", "unban").put("node", node).put("network", network.toString()).toString();
+    }
+
+    static String failures(String node, Map<String, Integer> counts) {
+        ObjectNode m = JSON.createObjectNode().put("type", "failures").put("node", node);
+        ObjectNode c = m.putObject("counts");
+        counts.forEach(c::put);
+        return m.toString();
+    }
+
+    static ObjectNode banJson(String node, Ban ban) {
+        ObjectNode b = JSON.createObjectNode()
+                .put("network", ban.network().toString())
+                .put("cause", ban.cause().name())
+                .put("reason", ban.reason())
+                .put("start", ban.start().toString())
+                .put("expiry", ban.expiry().toString())
+                .put("node", node);
+        ObjectNode counts = b.putObject("counts");
+        ban.counts().forEach(counts::put);
+        return b;
+    }
+
+    static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a cluster message: " + e.getOriginalMessage());
+        }
+    }
+
+    static Type type(JsonNode message) {
+        return Type.valueOf(message.path("type").asText("").toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** The ban a stored or announced {@code ban} object describes, its reason naming the node that earned it. */
+    static Ban banOf(JsonNode b) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        b.path("counts").fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asLong()));
+        String reason = b.path("reason").asText("");
+        String node = b.path("node").asText("");
+        String tag = " [node " + node + "]";
+        return new Ban(Cidr.parse(b.path("network").asText()), Ban.Cause.valueOf(b.path("cause").asText()),
+                node.isEmpty() || reason.contains(" [node ") ? reason : reason + tag, counts,
+                Instant.parse(b.path("start").asText()), Instant.parse(b.path("expiry").asText()));
+    }
+
+    /** The node named in a ban's reason by {@link #banOf}, or {@code fallback} for a ban of this node's own. */
+    static String nodeOf(Ban ban, String fallback) {
+        int at = ban.reason().lastIndexOf(" [node ");
+        return at < 0 || !ban.reason().endsWith("]") ? fallback : ban.reason().substring(at + 7, ban.reason().length() - 1);
+    }
+}
