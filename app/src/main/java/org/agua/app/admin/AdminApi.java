@@ -213,6 +213,8 @@ public final class AdminApi {
                 "delivered", server.metrics().messagesDelivered()));
         out.put("bans_active", server.guard().bans().size());
         out.put("queue", Map.of("messages", server.relay().size(), "oldest_age_s", server.relay().oldestAge().toSeconds()));
+        server.cluster().ifPresent(c -> out.put("cluster", Map.of("node", c.node(), "redis", c.redis(),
+                "link", c.up() ? "up" : "down", "pending", c.pending())));
         out.put("config_generation", server.configGeneration());
         List<ConfigProblem> problems = server.reloadProblems();
         out.put("reload_error", problems.isEmpty() ? null : problems.stream().map(ConfigProblem::toString).toList());

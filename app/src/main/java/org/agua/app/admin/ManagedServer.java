@@ -3,6 +3,7 @@ package org.agua.app.admin;
 import org.agua.app.incidents.IncidentBook;
 import org.agua.config.ConfigProblem;
 import org.agua.guard.Guard;
+import org.agua.cluster.ClusterNode;
 import org.agua.outbound.delivery.Relay;
 
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the admin listener reads from the running server and does to it. The server provides it,
@@ -30,6 +32,9 @@ public interface ManagedServer {
 
     /** The outbound queue and its deliveries. */
     Relay relay();
+
+    /** The link to the other nodes, when {@code cluster.redis} is set. */
+    Optional<ClusterNode> cluster();
 
     IncidentBook incidents();
 

@@ -46,6 +46,12 @@ final class StatusCommand implements Callable<Integer> {
             int queued = queue.get("messages").asInt();
             line("queue", queued + " messages" + (queued == 0 ? "" : ", oldest " + Elapsed.of(queue.get("oldest_age_s").asLong())));
         }
+        JsonNode cluster = status.get("cluster");
+        if (cluster != null) {
+            line("cluster", "node " + cluster.get("node").asText() + ", " + cluster.get("redis").asText() + " "
+                    + cluster.get("link").asText() + (cluster.get("pending").asInt() == 0 ? ""
+                    : ", " + cluster.get("pending").asInt() + " bans and lifts waiting for it"));
+        }
         line("generation", status.get("config_generation").asText());
         JsonNode reload = status.get("reload_error");
         if (reload == null || reload.isNull() || reload.isEmpty()) {

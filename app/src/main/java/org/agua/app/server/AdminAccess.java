@@ -6,12 +6,14 @@ import org.agua.app.admin.TrafficSeries;
 import org.agua.app.incidents.IncidentBook;
 import org.agua.config.ConfigProblem;
 import org.agua.guard.Guard;
+import org.agua.cluster.ClusterNode;
 import org.agua.outbound.delivery.Relay;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -30,6 +32,11 @@ final class AdminAccess implements ManagedServer {
     @Override
     public Relay relay() {
         return server.relay();
+    }
+
+    @Override
+    public Optional<ClusterNode> cluster() {
+        return server.cluster();
     }
 
     @Override

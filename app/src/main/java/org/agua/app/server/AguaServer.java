@@ -16,6 +16,7 @@ import org.agua.app.admin.TrafficSeries;
 import org.agua.app.incidents.IncidentBook;
 import org.agua.outbound.delivery.Relay;
 import org.agua.outbound.queue.QueueFolder;
+import org.agua.cluster.ClusterNode;
 import org.agua.config.ConfigProblem;
 import org.agua.config.Listeners;
 import org.agua.guard.AddressRules;
@@ -98,6 +99,8 @@ public final class AguaServer implements AutoCloseable {
     private final SmtpServices smtpServices;
     private final Pop3Services pop3Services;
     private final Relay relay;
+    /** The link to the other nodes sharing the guard's state; null for a single node. */
+    private final ClusterNode cluster;
     /** The metrics registry and the protocols' meters, whether or not an admin listener serves them. */
     private final ProtocolMetrics metrics;
     private final Instant started = Instant.now();
@@ -142,6 +145,15 @@ public final class AguaServer implements AutoCloseable {
                 .register(metrics.registry());
         Gauge.builder("agua.queue.oldest.seconds", relay, r -> r.oldestAge().toSeconds())
                 .description("age of the oldest message in the outbound queue").register(metrics.registry());
+        // Before any listener, so that the first connection is judged with the cluster's bans once they arrive.
+        this.cluster = first.config().cluster().redis()
+                .map(redis -> ClusterNode.start(guard, redis, first.config().cluster().node())).orElse(null);
+        if (cluster != null) {
+            Gauge.builder("agua.cluster.link.up", cluster, c -> c.up() ? 1 : 0)
+                    .description("1 while the link to the cluster's Redis is up").register(metrics.registry());
+            Gauge.builder("agua.cluster.pending", cluster, ClusterNode::pending)
+                    .description("bans and lifts kept for Redis while it is away").register(metrics.registry());
+        }
         this.smtpServices = new SmtpServices(store, blocking, metrics, queue);
         this.pop3Services = new Pop3Services(store, blocking, metrics);
     }
@@ -164,6 +176,11 @@ public final class AguaServer implements AutoCloseable {
 
     public ProtocolMetrics metrics() {
         return metrics;
+    }
+
+    /** The link to the other nodes, when {@code cluster.redis} is set. */
+    public Optional<ClusterNode> cluster() {
+        return Optional.ofNullable(cluster);
     }
 
     /** The outbound queue and its deliveries, for {@code /api/queue} and the metrics. */
@@ -450,6 +467,9 @@ public final class AguaServer implements AutoCloseable {
         }
         channels.close().awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
         relay.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         blocking.shutdown();
         try {
             if (!blocking.awaitTermination(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
