@@ -118,6 +118,13 @@ public final class StarterConfig {
             #   listeners: [smtp, pop3]
             #   trusted: [10.0.0.5]
 
+            # Several nodes (MX hosts, POP3 behind a balancer) share bans and failed-login counts
+            # through one Redis; each node keeps deciding alone when Redis is away. A change here
+            # takes a restart.
+            # cluster:
+            #   redis: redis://127.0.0.1:6379/0
+            #   node: mx1                      # default: hostname
+
             # DKIM: outbound mail from these domains is signed (rsa-sha256, relaxed/relaxed).
             # `agua dkim generate example.test` writes the key and prints the DNS record to publish.
             # dkim:
