@@ -45,7 +45,7 @@ final class ConfigReader {
         s.put("pop3", List.of("require_tls_for_auth"));
         s.put("guard", List.of("block", "allow", "max_connections", "max_connections_per_ip", "connection_rate_per_ip",
                 "message_rate_per_ip", "auth_failures", "ban_time", "ban_time_max", "ipv6_prefix", "neighbourhood",
-                "idle_timeout", "error_limit", "mode"));
+                "idle_timeout", "error_limit", "mode", "send_rate_per_user", "recipients_rate_per_user"));
         s.put("neighbourhood", List.of("bans", "ipv4_prefix", "ipv6_prefix"));
         s.put("logging", List.of("dir", "level", "max_file_size", "max_total_size"));
         s.put("admin", List.of("metrics_without_token"));
@@ -262,7 +262,9 @@ final class ConfigReader {
                 neighbourhood(s, d.neighbourhood()),
                 positive(s, "idle_timeout").map(Located::value).orElse(d.idleTimeout()),
                 s.integer("error_limit", d.errorLimit(), 1, 1_000_000),
-                s.parsed("mode", d.mode(), "enforce or observe", ConfigReader::mode));
+                s.parsed("mode", d.mode(), "enforce or observe", ConfigReader::mode),
+                s.parsed("send_rate_per_user", d.sendRatePerUser(), "a rate", Rate::parse),
+                s.parsed("recipients_rate_per_user", d.recipientsRatePerUser(), "a rate", Rate::parse));
     }
 
     /**

@@ -30,7 +30,9 @@ public record GuardConfig(
         Optional<Neighbourhood> neighbourhood,
         Duration idleTimeout,
         int errorLimit,
-        GuardPolicy.Mode mode) {
+        GuardPolicy.Mode mode,
+        Rate sendRatePerUser,
+        Rate recipientsRatePerUser) {
 
     public GuardConfig {
         block = List.copyOf(block);
@@ -52,7 +54,9 @@ public record GuardConfig(
                 Optional.of(Neighbourhood.DEFAULT),
                 Duration.ofMinutes(5),
                 10,
-                GuardPolicy.Mode.ENFORCE);
+                GuardPolicy.Mode.ENFORCE,
+                new Rate(200, Duration.ofHours(1)),
+                new Rate(1000, Duration.ofHours(1)));
     }
 
     /**
@@ -65,7 +69,7 @@ public record GuardConfig(
         return new GuardPolicy(
                 AddressRules.of(block, allow), maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
                 guardRate(connectionRatePerIp), guardRate(messageRatePerIp), guardRate(authFailures), banTime, banTimeMax,
-                neighbourhood, ownAddresses);
+                neighbourhood, ownAddresses, guardRate(sendRatePerUser), guardRate(recipientsRatePerUser));
     }
 
     /** As {@link #toPolicy(AddressSet)} with no own addresses, for tools and tests that bind no listener. */

@@ -87,6 +87,8 @@ public final class StarterConfig {
               idle_timeout: 5m                 # no complete command for this long: close
               error_limit: 10                  # bad commands in one session before it is closed
               mode: enforce                    # or 'observe': log what would be refused, refuse nothing
+              send_rate_per_user: 200/1h       # messages one authenticated user may submit
+              recipients_rate_per_user: 1000/1h   # and recipients; over either: 451 4.7.1
 
             logging:
               dir: logs                        # agua.log and security.log

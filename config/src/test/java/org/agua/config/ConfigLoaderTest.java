@@ -143,7 +143,7 @@ class ConfigLoaderTest {
                 List.of(Cidr.parse("203.0.113.7"), Cidr.parse("198.51.100.0/24"), Cidr.parse("2001:db8:bad::/48")),
                 List.of(Cidr.parse("192.0.2.1")), 500, 5, Rate.parse("30/1m"), Rate.parse("10/1h"), Rate.parse("3/5m"),
                 Duration.ofMinutes(30), Duration.ofDays(1), 56, Optional.of(new Neighbourhood(4, 22, 44)),
-                Duration.ofSeconds(30), 3, GuardPolicy.Mode.OBSERVE));
+                Duration.ofSeconds(30), 3, GuardPolicy.Mode.OBSERVE, Rate.parse("200/1h"), Rate.parse("1000/1h")));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(
                 Path.of("/var/log/agua"), LoggingConfig.Level.DEBUG, Size.parse("10MB"), Size.parse("100MB")));
         assertThat(c.admin().metricsWithoutToken()).isTrue();
@@ -160,7 +160,10 @@ class ConfigLoaderTest {
     @Test
     void ratesAndBanTimesReachTheGuardPolicy() throws Exception {
         GuardPolicy policy = valid("guard:\n  connection_rate_per_ip: 7/30s\n  message_rate_per_ip: 5/1m\n"
-                + "  auth_failures: 3/5m\n  ban_time: 10m\n  ban_time_max: 2d\n").guard().toPolicy();
+                + "  auth_failures: 3/5m\n  ban_time: 10m\n  ban_time_max: 2d\n"
+                + "  send_rate_per_user: 50/1d\n  recipients_rate_per_user: 300/1h\n").guard().toPolicy();
+        assertThat(policy.sendRatePerUser()).isEqualTo(new org.agua.guard.Rate(50, Duration.ofDays(1)));
+        assertThat(policy.recipientsRatePerUser()).isEqualTo(new org.agua.guard.Rate(300, Duration.ofHours(1)));
         assertThat(policy.connectionRatePerIp()).isEqualTo(new org.agua.guard.Rate(7, Duration.ofSeconds(30)));
         assertThat(policy.messageRatePerIp()).isEqualTo(new org.agua.guard.Rate(5, Duration.ofMinutes(1)));
         assertThat(policy.authFailures()).isEqualTo(new org.agua.guard.Rate(3, Duration.ofMinutes(5)));

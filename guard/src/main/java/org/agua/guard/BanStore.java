@@ -1,15 +1,10 @@
 package org.agua.guard;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -75,30 +70,10 @@ final class BanStore {
     }
 
     void save(Collection<Ban> bans) throws IOException {
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-                 Writer out = java.nio.channels.Channels.newWriter(channel, StandardCharsets.UTF_8)) {
-                out.write(HEADER);
-                out.write('\n');
-                for (Ban ban : bans) {
-                    out.write(format(ban));
-                    out.write('\n');
-                }
-                out.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        forceDirectory(dir);
+        List<String> lines = new ArrayList<>(bans.size() + 1);
+        lines.add(HEADER);
+        bans.forEach(ban -> lines.add(format(ban)));
+        AtomicFile.writeLines(file, lines);
     }
 
     static String format(Ban ban) {
@@ -107,10 +82,10 @@ final class BanStore {
             if (counts.length() > 0) {
                 counts.append(',');
             }
-            counts.append(clean(count.getKey()).replace(',', '_').replace('=', '_')).append('=').append(count.getValue());
+            counts.append(AtomicFile.clean(count.getKey()).replace(',', '_').replace('=', '_')).append('=').append(count.getValue());
         }
         return String.join("\t", ban.network().toString(), ban.start().toString(), ban.expiry().toString(),
-                ban.cause().name(), counts.length() == 0 ? "-" : counts.toString(), clean(ban.reason()));
+                ban.cause().name(), counts.length() == 0 ? "-" : counts.toString(), AtomicFile.clean(ban.reason()));
     }
 
     static Ban parse(String line) {
@@ -134,21 +109,5 @@ final class BanStore {
             throw new IllegalArgumentException("expiry before start");
         }
         return new Ban(Cidr.parse(fields[0]), Ban.Cause.valueOf(fields[3]), fields[5], counts, start, expiry);
-    }
-
-    /** One line of text: tabs, line breaks and other control characters become spaces. */
-    private static String clean(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
-        return out.toString();
-    }
-
-    /** Makes the rename durable; some systems cannot open a directory, and then the rename is all we get. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("guard.bans.dir_not_forced dir={}", dir);
-        }
     }
 }

@@ -82,6 +82,7 @@ public final class Guard {
     private final ConnectGate gate;
     private final MessageRateLimit messages;
     private final FailedLogins logins;
+    private final SendLimits sending;
     private final AtomicLong nextHousekeeping;
     private final AtomicLong nextSweep;
 
@@ -124,6 +125,9 @@ public final class Guard {
         this.gate = new ConnectGate(capacity, bans, limitHits, events, stress, this);
         this.messages = new MessageRateLimit(capacity, bans, events);
         this.logins = new FailedLogins(capacity, bans, events);
+        // Suspended senders are kept beside the bans, with the same care.
+        this.sending = new SendLimits(capacity, events, banFile == null ? null : banFile.resolveSibling("send-suspensions"),
+                saver, clock.instant());
         long now = clock.millis();
         this.nextHousekeeping = new AtomicLong(now + HOUSEKEEPING_MILLIS);
         this.nextSweep = new AtomicLong(now + SWEEP_MILLIS);
@@ -264,6 +268,21 @@ public final class Guard {
         logins.onCounted(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** The users suspended from sending now, oldest first (see {@link GuardedConnection#sendAllowed}). */
+    public List<SendingSuspension> sendingSuspensions() {
+        return sending.suspensions(clock.instant());
+    }
+
+    /** Lets {@code user} send again at once, and forgets its counts; empty when it was not suspended. */
+    public Optional<SendingSuspension> liftSuspension(String user) {
+        return sending.lift(Objects.requireNonNull(user, "user"), clock.instant());
+    }
+
+    /** What {@code user} has sent within the per-user limits' windows, and its suspension if any. */
+    public SenderUsage sender(String user) {
+        return sending.usage(Objects.requireNonNull(user, "user"), policy.get(), clock.millis());
+    }
+
     /** The active bans, oldest first. */
     public List<Ban> bans() {
         return bans.list(clock.instant());
@@ -393,6 +412,18 @@ public final class Guard {
             return Decision.ALLOWED;
         }
         return messages.allowed(slot, high, low, current, now);
+    }
+
+    Decision sendAllowed(Slot slot, String user) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        return sending.message(slot, user, policy.get(), now);
+    }
+
+    Decision recipientAllowed(Slot slot, String user) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        return sending.recipient(slot, user, policy.get(), now);
     }
 
     LoginPenalty loginFailed(Slot slot, String user, String secret) {

@@ -42,7 +42,9 @@ public record GuardPolicy(
         Duration banTime,
         Duration banTimeMax,
         Optional<Neighbourhood> neighbourhood,
-        AddressSet ownAddresses) {
+        AddressSet ownAddresses,
+        Rate sendRatePerUser,
+        Rate recipientsRatePerUser) {
 
     public enum Mode { ENFORCE, OBSERVE }
 
@@ -51,6 +53,8 @@ public record GuardPolicy(
     public static final Rate DEFAULT_AUTH_FAILURES = new Rate(5, Duration.ofMinutes(10));
     public static final Duration DEFAULT_BAN_TIME = Duration.ofHours(1);
     public static final Duration DEFAULT_BAN_TIME_MAX = Duration.ofDays(7);
+    public static final Rate DEFAULT_SEND_RATE_PER_USER = new Rate(200, Duration.ofHours(1));
+    public static final Rate DEFAULT_RECIPIENTS_RATE_PER_USER = new Rate(1000, Duration.ofHours(1));
 
     public GuardPolicy {
         Objects.requireNonNull(rules, "rules");
@@ -63,6 +67,8 @@ public record GuardPolicy(
         Objects.requireNonNull(banTimeMax, "banTimeMax");
         Objects.requireNonNull(neighbourhood, "neighbourhood");
         Objects.requireNonNull(ownAddresses, "ownAddresses");
+        Objects.requireNonNull(sendRatePerUser, "sendRatePerUser");
+        Objects.requireNonNull(recipientsRatePerUser, "recipientsRatePerUser");
         if (maxConnections < 1 || maxConnectionsPerIp < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
@@ -78,6 +84,16 @@ public record GuardPolicy(
         if (banTimeMax.compareTo(banTime) < 0) {
             throw new IllegalArgumentException("ban_time_max must be at least ban_time");
         }
+    }
+
+    /** With the default limits of what one user may send. */
+    public GuardPolicy(AddressRules rules, int maxConnections, int maxConnectionsPerIp, int ipv6Prefix,
+                       Duration idleTimeout, int errorLimit, Mode mode, Rate connectionRatePerIp,
+                       Rate messageRatePerIp, Rate authFailures, Duration banTime, Duration banTimeMax,
+                       Optional<Neighbourhood> neighbourhood, AddressSet ownAddresses) {
+        this(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
+                connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                DEFAULT_SEND_RATE_PER_USER, DEFAULT_RECIPIENTS_RATE_PER_USER);
     }
 
     /** With the default neighbourhood and no own addresses. */

@@ -52,6 +52,21 @@ public interface GuardedConnection {
     }
 
     /**
+     * Asks for, and counts, one message submitted by the authenticated {@code user} (any login
+     * name) against {@code send_rate_per_user}: refused with {@link Reason#SEND_RATE}, or
+     * {@link Reason#SENDING_SUSPENDED} once the user kept hitting the limits. Counted per user
+     * whatever the address, allowed ones included.
+     */
+    default Decision sendAllowed(String user) {
+        return Decision.allowed();
+    }
+
+    /** As {@link #sendAllowed}, for one recipient against {@code recipients_rate_per_user} ({@link Reason#RECIPIENT_RATE}). */
+    default Decision recipientAllowed(String user) {
+        return Decision.allowed();
+    }
+
+    /**
      * Reports a failed login of {@code user} with {@code secret} (the password or credential the
      * client sent: only a salted hash of it is kept, to recognise the same stale password sent
      * again; null when the mechanism gives none, and then every failure counts). Returns how long

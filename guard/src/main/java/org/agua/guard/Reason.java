@@ -18,7 +18,13 @@ public enum Reason {
      * On a listener that expects a PROXY protocol header: the peer is not a trusted proxy, or a
      * trusted one sent no valid header in time.
      */
-    PROXY_PROTOCOL(true);
+    PROXY_PROTOCOL(true),
+    /** An authenticated user sent messages faster than {@code send_rate_per_user} (refuses the message). */
+    SEND_RATE(false),
+    /** An authenticated user addressed recipients faster than {@code recipients_rate_per_user} (refuses the recipient). */
+    RECIPIENT_RATE(false),
+    /** An authenticated user who kept hitting those limits may not send for a while (refuses the message). */
+    SENDING_SUSPENDED(true);
 
     private final boolean permanent;
 

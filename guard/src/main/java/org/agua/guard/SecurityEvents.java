@@ -88,6 +88,25 @@ final class SecurityEvents {
         }
     }
 
+    /**
+     * A message or recipient of an authenticated user refused over a per-user limit ({@code rate}),
+     * or because the user is suspended ({@code rate} null). Throttled per user, as per client.
+     */
+    void sendRefused(String user, InetAddress client, String service, Reason reason, Rate rate, boolean observed, long now) {
+        refusals.get(reason).increment();
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < user.length(); i++) {
+            h = (h ^ user.charAt(i)) * 0x100000001b3L;
+        }
+        log.record(h, ~h ^ user.length(), "send-limited", client, service, reason, observed, line -> {
+            line = line.addKeyValue("user", printable(user));
+            return rate == null ? line : line.addKeyValue("limit", rate.toString());
+        });
+        if (!listeners.isEmpty()) {
+            refusalEvent(reason, client, service, observed, now);
+        }
+    }
+
     void loginFailed(long keyHigh, long keyLow, InetAddress client, String service, String user, int counted,
                      Rate rate, boolean repeated, Duration delay, boolean observed, long now) {
         log.record(keyHigh, keyLow, "auth-failed", client, service, null, observed, line -> line

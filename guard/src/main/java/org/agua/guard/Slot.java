@@ -87,6 +87,16 @@ final class Slot implements GuardedConnection {
     }
 
     @Override
+    public Decision sendAllowed(String user) {
+        return guard.sendAllowed(this, user);
+    }
+
+    @Override
+    public Decision recipientAllowed(String user) {
+        return guard.recipientAllowed(this, user);
+    }
+
+    @Override
     public Decision messageAllowed() {
         return guard.messageAllowed(this);
     }

@@ -82,7 +82,8 @@ public final class AdminApi {
                 return ok(200, status());
             case BANS:
                 if ("GET".equals(method)) {
-                    return ok(200, Map.of("bans", JsonViews.bans(server.guard().bans(), Instant.now())));
+                    return ok(200, Map.of("bans", JsonViews.bans(server.guard().bans(), Instant.now()),
+                            "suspensions", JsonViews.suspensions(server.guard().sendingSuspensions(), Instant.now())));
                 }
                 only(method, "GET, POST");
                 return ok(201, JsonViews.ban(addBan(request.body()), Instant.now()));
@@ -98,6 +99,9 @@ public final class AdminApi {
                 return ok(200, Map.of("offenders", offenders(limit(request.parameter("limit")))));
             case "/api/why":
                 only(method, "GET");
+                if (request.parameter("user") != null) {
+                    return ok(200, JsonViews.sender(server.guard().sender(user(request.parameter("user"))), Instant.now()));
+                }
                 return ok(200, JsonViews.explanation(server.guard().explain(singleAddress(request.parameter("address")))));
             default:
                 if (Dashboard.isStatic(path)) {
@@ -212,6 +216,7 @@ public final class AdminApi {
         out.put("messages", Map.of("received", server.metrics().messagesReceived(),
                 "delivered", server.metrics().messagesDelivered()));
         out.put("bans_active", server.guard().bans().size());
+        out.put("sending_suspended", server.guard().sendingSuspensions().stream().map(s -> s.user()).toList());
         out.put("queue", Map.of("messages", server.relay().size(), "oldest_age_s", server.relay().oldestAge().toSeconds()));
         server.cluster().ifPresent(c -> out.put("cluster", Map.of("node", c.node(), "redis", c.redis(),
                 "link", c.up() ? "up" : "down", "pending", c.pending())));
@@ -248,7 +253,14 @@ public final class AdminApi {
     }
 
     private AdminResponse liftBan(String encoded) {
-        Cidr network = network(QueryStringDecoder.decodeComponent(encoded));
+        String text = QueryStringDecoder.decodeComponent(encoded);
+        if (text.contains("@") || !looksLikeAddress(text)) {
+            // A user name: the suspension from sending that agua ban remove USER lifts.
+            return server.guard().liftSuspension(user(text))
+                    .map(s -> ok(200, Map.of("lifted_suspension", JsonViews.suspension(s, Instant.now()))))
+                    .orElseThrow(() -> new Refusal(404, "no sending suspension for " + text));
+        }
+        Cidr network = network(text);
         List<Ban> lifted = server.guard().unban(network);
         if (lifted.isEmpty()) {
             throw new Refusal(404, "no active ban covers " + network);
@@ -265,6 +277,18 @@ public final class AdminApi {
             throw new Refusal(400, field + " must be a string");
         }
         return value.asText();
+    }
+
+    /** An address or network, as opposed to a user name (which has letters other than hex digits, or an @). */
+    static boolean looksLikeAddress(String text) {
+        return text.matches("[0-9A-Fa-f:.]+(/\\d{1,3})?") && (text.contains(".") || text.contains(":"));
+    }
+
+    private static String user(String text) {
+        if (text.isBlank() || text.length() > 320 || text.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+            throw new Refusal(400, "a user name is required, like alice@example.test");
+        }
+        return text;
     }
 
     static Cidr network(String text) {

@@ -45,6 +45,9 @@ public final class AdminMetrics implements AutoCloseable {
                 .description("connections open on all listeners").register(registry);
         Gauge.builder("agua.bans.active", guard, g -> g.bans().size())
                 .description("automatic and manual bans in force").register(registry);
+        Gauge.builder("agua.sending.suspended", guard, g -> g.sendingSuspensions().size())
+                .description("authenticated users suspended from sending for keeping over the per-user limits")
+                .register(registry);
         Gauge.builder("agua.config.generation", server, ManagedServer::configGeneration)
                 .description("the configuration generation in force; counts up with each successful reload")
                 .register(registry);

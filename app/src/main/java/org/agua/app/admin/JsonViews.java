@@ -1,6 +1,8 @@
 package org.agua.app.admin;
 
 import org.agua.guard.Ban;
+import org.agua.guard.SenderUsage;
+import org.agua.guard.SendingSuspension;
 import org.agua.guard.Explanation;
 
 import java.util.ArrayList;
@@ -28,6 +30,45 @@ final class JsonViews {
         out.put("start", ban.start().toString());
         out.put("expiry", ban.expiry().toString());
         out.put("remaining_s", ban.remaining(now).toSeconds());
+        return out;
+    }
+
+    static Map<String, Object> suspension(SendingSuspension s, java.time.Instant now) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("user", s.user());
+        out.put("reason", s.reason());
+        out.put("start", s.start().toString());
+        out.put("expiry", s.expiry().toString());
+        out.put("remaining_s", s.remaining(now).toSeconds());
+        return out;
+    }
+
+    static List<Map<String, Object>> suspensions(List<SendingSuspension> list, java.time.Instant now) {
+        return list.stream().map(s -> suspension(s, now)).toList();
+    }
+
+    /** {@code agua why USER}: the user's sending against the per-user limits, and its suspension. */
+    static Map<String, Object> sender(SenderUsage u, java.time.Instant now) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("user", u.user());
+        out.put("messages", Math.round(u.messages()));
+        out.put("send_rate_per_user", u.messageLimit().toString());
+        out.put("recipients", Math.round(u.recipients()));
+        out.put("recipients_rate_per_user", u.recipientLimit().toString());
+        out.put("refusals", Math.round(u.refusals()));
+        out.put("suspension", u.suspension().map(s -> suspension(s, now)).orElse(null));
+        StringBuilder text = new StringBuilder();
+        text.append(u.user()).append(": ");
+        u.suspension().ifPresentOrElse(
+                s -> text.append("suspended from sending until ").append(s.expiry()).append(" (").append(s.reason())
+                        .append("); can still log in and read mail\n"),
+                () -> text.append(u.refusals() >= 1 ? "may send, but was refused lately\n" : "may send\n"));
+        text.append("  messages   ").append(Math.round(u.messages())).append(" of send_rate_per_user ")
+                .append(u.messageLimit()).append('\n');
+        text.append("  recipients ").append(Math.round(u.recipients())).append(" of recipients_rate_per_user ")
+                .append(u.recipientLimit()).append('\n');
+        text.append("  refusals   ").append(Math.round(u.refusals())).append(" in the last 10m (10 suspend sending for ban_time)\n");
+        out.put("description", text.toString());
         return out;
     }
 

@@ -27,6 +27,12 @@ final class BanCommand {
                 Instant.parse(ban.get("expiry").asText()).truncatedTo(ChronoUnit.SECONDS), Elapsed.of(ban.get("remaining_s").asLong()), ban.get("reason").asText());
     }
 
+    /** A user name (for a sending suspension) rather than an address or network: it has an @ or letters beyond hex. */
+    static boolean isUser(String text) {
+        String t = text.strip();
+        return t.contains("@") || !(t.matches("[0-9A-Fa-f:.]+(/\\d{1,3})?") && (t.contains(".") || t.contains(":")));
+    }
+
     /** Checked here as well as by the server, so a typo is a usage error (exit 2) even with no server running. */
     static Cidr network(String text) {
         try {
@@ -48,6 +54,12 @@ final class BanCommand {
                 System.out.println("no active bans");
             }
             bans.forEach(ban -> System.out.println(describe(ban)));
+            JsonNode suspensions = AdminClient.of(config).get("/api/bans").get("suspensions");
+            if (suspensions != null) {
+                suspensions.forEach(s -> System.out.println(String.format("%-32s suspended from sending until %s (%s left)  %s",
+                        s.get("user").asText(), Instant.parse(s.get("expiry").asText()).truncatedTo(ChronoUnit.SECONDS),
+                        Elapsed.of(s.get("remaining_s").asLong()), s.get("reason").asText())));
+            }
             return ExitCode.OK;
         }
     }
@@ -91,16 +103,22 @@ final class BanCommand {
         }
     }
 
-    @Command(name = "remove", description = "Lift the bans of an address or network now.")
+    @Command(name = "remove", description = "Lift the bans of an address or network now, or a user's suspension from sending.")
     static final class Remove implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
-        @Parameters(paramLabel = "ADDRESS_OR_CIDR")
+        @Parameters(paramLabel = "ADDRESS_OR_CIDR|USER")
         String address;
 
         @Override
         public Integer call() {
+            if (isUser(address)) {
+                JsonNode lifted = AdminClient.of(config).warningAboutBrokenFile()
+                        .delete("/api/bans/" + URLEncoder.encode(address.strip(), StandardCharsets.UTF_8)).get("lifted_suspension");
+                System.out.println("lifted the sending suspension of " + lifted.get("user").asText());
+                return ExitCode.OK;
+            }
             String network = network(address).toString();
             JsonNode lifted = AdminClient.of(config).warningAboutBrokenFile()
                     .delete("/api/bans/" + URLEncoder.encode(network, StandardCharsets.UTF_8)).get("lifted");

@@ -41,6 +41,12 @@ final class StatusCommand implements Callable<Integer> {
                     + messages.get("delivered").asLong() + " delivered");
         }
         line("bans", status.get("bans_active").asInt() + " active");
+        JsonNode suspended = status.get("sending_suspended");
+        if (suspended != null) {
+            List<String> users = new ArrayList<>();
+            suspended.forEach(u -> users.add(u.asText()));
+            line("sending suspended", users.isEmpty() ? "none" : String.join(", ", users));
+        }
         JsonNode queue = status.get("queue");
         if (queue != null) {
             int queued = queue.get("messages").asInt();

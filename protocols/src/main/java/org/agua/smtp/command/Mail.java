@@ -77,6 +77,13 @@ final class Mail implements SmtpCommand {
             }
             return Reply.of(451, "4.7.1", "Too many messages from your address; try again later");
         }
+        if (session.authenticated() != null
+                && session.guard().sendAllowed(session.authenticated().address()) instanceof Decision.Refused refused) {
+            // The account's own limits (send_rate_per_user): a stolen password must not become a spam source.
+            return refused.reason() == Reason.SENDING_SUSPENDED
+                    ? Reply.of(550, "5.7.1", "Sending from this account is suspended; ask the administrator")
+                    : Reply.of(451, "4.7.1", "Too many messages from this account; try again later");
+        }
         session.transaction(new Transaction(from.address(), utf8));
         session.state(SmtpState.IN_MAIL);
         return Reply.of(250, "2.1.0", "Ok");

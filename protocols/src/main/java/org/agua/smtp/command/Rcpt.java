@@ -1,5 +1,8 @@
 package org.agua.smtp.command;
 
+import org.agua.guard.Decision;
+import org.agua.guard.Reason;
+
 import org.agua.smtp.PathArgument;
 import org.agua.smtp.Reply;
 import org.agua.smtp.SmtpCommand;
@@ -48,6 +51,10 @@ final class Rcpt implements SmtpCommand {
             if (session.services().relay() == null) {
                 return Reply.of(554, "5.7.1", "<" + address + ">: Outbound relay is not configured on this server");
             }
+            Reply overLimit = overUserLimit(session);
+            if (overLimit != null) {
+                return overLimit;
+            }
             transaction.addRemoteRecipient(address);
             session.state(SmtpState.HAS_RCPT);
             return Reply.of(250, "2.1.5", "Ok");
@@ -61,9 +68,28 @@ final class Rcpt implements SmtpCommand {
         if (!settings.accounts().exists(mailbox)) {
             return unknown(address);
         }
+        Reply overLimit = overUserLimit(session);
+        if (overLimit != null) {
+            return overLimit;
+        }
         transaction.addRecipient(address, mailbox);
         session.state(SmtpState.HAS_RCPT);
         return Reply.of(250, "2.1.5", "Ok");
+    }
+
+    /**
+     * An authenticated user's recipient over {@code recipients_rate_per_user}: refused alone, the
+     * recipients before it stay accepted. Counted only once the recipient is otherwise good.
+     */
+    private static Reply overUserLimit(SmtpSession session) {
+        if (session.authenticated() == null
+                || !(session.guard().recipientAllowed(session.authenticated().address()) instanceof Decision.Refused refused)) {
+            return null;
+        }
+        if (refused.reason() == Reason.SENDING_SUSPENDED) {
+            return Reply.of(550, "5.7.1", "Sending from this account is suspended");
+        }
+        return Reply.of(451, "4.7.1", "Too many recipients from this account; try again later");
     }
 
     private static Reply unknown(String address) {
