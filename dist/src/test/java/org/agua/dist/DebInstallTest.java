@@ -161,6 +161,8 @@ class DebInstallTest {
     @Order(3)
     void checkSaysOkOnTheInstalledConfiguration() throws Exception {
         assertThat(ExternalCommand.run("/usr/bin/agua", "check", "-c", "/etc/agua/agua.yml").ok()).isEqualTo("ok\n");
+        assertThat(Path.of("agua.yml")).as("no configuration in the working folder").doesNotExist();
+        assertThat(ExternalCommand.run("/usr/bin/agua", "check").ok()).as("the launcher's default configuration").isEqualTo("ok\n");
     }
 
     @Test
