@@ -181,7 +181,13 @@ class AdminApiTest {
         assertThat(admin.post("/api/bans", "not json").statusCode()).isEqualTo(400);
         assertThat(admin.post("/api/bans", "{\"addr\": \"203.0.113.7\"}").statusCode()).isEqualTo(400);
         assertThat(admin.post("/api/bans", "{}").statusCode()).isEqualTo(400);
-        assertThat(admin.delete("/api/bans/not-an-address").statusCode()).isEqualTo(400);
+        assertThat(admin.delete("/api/bans/999.1.2.3").statusCode()).isEqualTo(400);
+        assertThat(admin.delete("/api/bans/10.0.0.0%2F99").statusCode()).isEqualTo(400);
+        // Not an address: a user name, whose sending suspension there is none of.
+        assertThat(admin.delete("/api/bans/not-an-address")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(404);
+            assertThat(json(r).get("error").asText()).contains("no sending suspension");
+        });
         assertThat(json(admin.get("/api/bans")).get("bans")).isEmpty();
     }
 
