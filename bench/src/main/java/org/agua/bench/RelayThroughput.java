@@ -56,7 +56,7 @@ final class RelayThroughput {
     /** One run's figures. Times are seconds from the first connection. */
     record Outcome(int submitters, long acknowledged, long failures, String firstFailure, long arrived,
                    long missing, long duplicates, long strays, double submitSeconds, double endToEndSeconds,
-                   double lagSeconds, boolean drained, double drainBoundSeconds, double sinkCpuSeconds) {
+                   double lagSeconds, boolean drained, double drainBoundSeconds, long sinkConnections) {
 
         double endToEndPerSecond() {
             return endToEndSeconds <= 0 ? 0 : arrived / endToEndSeconds;
@@ -75,17 +75,19 @@ final class RelayThroughput {
                     .headline(Result.round(endToEndPerSecond(), 1), "msg/s", true)
                     .bar("every accepted message at the sink exactly once", exactlyOnce())
                     .details(("%d accepted (%.1f/s over %.1f s), %d at the sink in %.1f s, queue lag %.2f s%s; "
-                            + "%d missing, %d twice, %d failed%s").formatted(acknowledged, submitPerSecond(),
-                            submitSeconds, arrived, endToEndSeconds, lagSeconds,
+                            + "%d missing, %d twice, %d failed%s; %d connections to the sink").formatted(acknowledged,
+                            submitPerSecond(), submitSeconds, arrived, endToEndSeconds, lagSeconds,
                             drained ? "" : " (not all arrived within %.0f s)".formatted(drainBoundSeconds),
-                            missing, duplicates, failures, strays > 0 ? ", %d strays".formatted(strays) : ""));
+                            missing, duplicates, failures, strays > 0 ? ", %d strays".formatted(strays) : "",
+                            sinkConnections));
             r.put("submitters", submitters).put("accepted", acknowledged).put("failures", failures)
                     .put("arrived", arrived).put("missing", missing).put("duplicates", duplicates).put("strays", strays)
                     .put("msg_per_s", Result.round(endToEndPerSecond(), 1))
                     .put("submit_per_s", Result.round(submitPerSecond(), 1))
                     .put("submit_seconds", Result.round(submitSeconds, 3))
                     .put("end_to_end_seconds", Result.round(endToEndSeconds, 3))
-                    .put("queue_lag_s", Result.round(lagSeconds, 3)).put("drained", drained);
+                    .put("queue_lag_s", Result.round(lagSeconds, 3)).put("drained", drained)
+                    .put("sink_connections", sinkConnections);
             if (firstFailure != null) {
                 r.put("first_failure", firstFailure);
             }
@@ -107,7 +109,7 @@ final class RelayThroughput {
         AtomicLong lastAck = new AtomicLong();
         AtomicReference<String> firstFailure = new AtomicReference<>();
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
-        double sinkBefore = sink.cpuSeconds();
+        long connectionsBefore = sink.connections();
         long strayBefore = sink.strays();
         long begin = System.nanoTime();
         long deadline = begin + duration.toNanos();
@@ -150,7 +152,7 @@ final class RelayThroughput {
                 phase.duplicates(), sink.strays() - strayBefore,
                 submitted == 0 ? 0 : (submitted - begin) / 1e9, last == 0 ? 0 : (last - begin) / 1e9,
                 last == 0 || submitted == 0 ? 0 : (last - submitted) / 1e9, drained, drainBound.toMillis() / 1000.0,
-                sink.cpuSeconds() - sinkBefore);
+                sink.connections() - connectionsBefore);
     }
 
     private record Shared(Sink.Phase phase, String content, String user, String plain, long deadline, int maxMessages,
