@@ -32,13 +32,15 @@ import java.util.concurrent.TimeUnit;
  *       [--heap-pid PID] (jcmd GC.heap_info)   [--logs FILE,...] (lines grown during scenario 3)
  *       [--block-command CMD]     scenario 7; run by sh -c with the address appended as the last argument
  *       [--agua-config FILE]      Agua: switch between the throughput and realistic profiles by rewriting FILE
+ *       [--sink HOST:PORT]        scenario 8: where the SMTP sink listens, the server's relay target for every remote domain
  *       [--scenarios 0,1,...]     which ones (default all; 0 is the real user alone, the baseline)
  *       [--command TEXT]          the command line recorded in the results
  * </pre>
- * Scenarios run in the order 2, 1, 5, 0 (the real user alone), 3, 4, 6, 7: POP3 first, while the user's mailbox holds only
+ * Scenarios run in the order 2, 1, 5, 0 (the real user alone), 3, 4, 6, 7, 8: POP3 first, while the user's mailbox holds only
  * the 200 messages (the other scenarios deliver to it); 1, 2 and 5 with the throughput profile
  * (each throughput scenario after a few unrecorded seconds of the same load, {@link #warmUp()}),
- * the others with the realistic one.
+ * the others with the realistic one; 8 (relay throughput, submission to the sink through the
+ * server's queue) last, with the throughput profile again.
  */
 public final class Bench {
 
@@ -53,6 +55,7 @@ public final class Bench {
     InetSocketAddress floodSmtp;
     InetSocketAddress submission;
     InetSocketAddress pop3;
+    InetSocketAddress sink;
     String user = BenchConfig.USER;
     String password = BenchConfig.PASSWORD;
     int pop3Users; // 0: shared
@@ -93,6 +96,7 @@ public final class Bench {
         b.floodSmtp = a.containsKey("flood-smtp") ? Loopback.parse(a.get("flood-smtp")) : b.smtp;
         b.submission = a.containsKey("submission") ? Loopback.parse(a.get("submission")) : null;
         b.pop3 = a.containsKey("pop3") ? Loopback.parse(a.get("pop3")) : null;
+        b.sink = a.containsKey("sink") ? Loopback.parse(a.get("sink")) : null;
         b.user = a.getOrDefault("user", b.user);
         b.password = a.getOrDefault("password", b.password);
         String users = a.getOrDefault("pop3-users", "shared");
@@ -126,10 +130,11 @@ public final class Bench {
         }
         if (a.containsKey("agua-config")) {
             b.reconfigure = aguaFile(Path.of(a.get("agua-config")), b.smtp.getPort(),
-                    b.submission == null ? 0 : b.submission.getPort(), b.pop3 == null ? 0 : b.pop3.getPort());
+                    b.submission == null ? 0 : b.submission.getPort(), b.pop3 == null ? 0 : b.pop3.getPort(),
+                    b.sink == null ? 0 : b.sink.getPort());
         }
         TreeSet<Integer> scenarios = new TreeSet<>();
-        for (String s : a.getOrDefault("scenarios", "0,1,2,3,4,5,6,7").split(",")) {
+        for (String s : a.getOrDefault("scenarios", "0,1,2,3,4,5,6,7,8").split(",")) {
             scenarios.add(Integer.parseInt(s.trim()));
         }
         b.context = context(b.target, smoke, a.getOrDefault("command", String.join(" ", args)));
@@ -141,7 +146,7 @@ public final class Bench {
         System.err.println("usage: Bench --target NAME --out FILE --smtp HOST:PORT [--flood-smtp HOST:PORT] "
                 + "[--submission HOST:PORT] [--pop3 HOST:PORT] [--user U] [--password P] [--pop3-users N|shared] "
                 + "[--maildir-template T] [--maildir-owner UID:GID] [--pid PID,...] [--heap-pid PID] [--logs F,...] "
-                + "[--block-command CMD] [--agua-config FILE] [--scenarios 1,2,...] [--command TEXT] [--smoke]");
+                + "[--block-command CMD] [--agua-config FILE] [--sink HOST:PORT] [--scenarios 1,2,...] [--command TEXT] [--smoke]");
         System.exit(2);
     }
 
@@ -177,10 +182,10 @@ public final class Bench {
      * Agua's profile switch: rewrites {@code config} and waits until the server has reloaded it,
      * seen as one more {@code reloaded} line in {@code logs/security.log} beside the file (at most 10 s).
      */
-    static Reconfigure aguaFile(Path config, int smtp, int submission, int pop3) {
+    static Reconfigure aguaFile(Path config, int smtp, int submission, int pop3, int sink) {
         Path securityLog = config.toAbsolutePath().getParent().resolve("logs").resolve("security.log");
         return profile -> {
-            String yaml = BenchConfig.yaml(profile, smtp, submission, pop3);
+            String yaml = BenchConfig.yaml(profile, smtp, submission, pop3, sink);
             if (Files.exists(config) && Files.readString(config).equals(yaml)) {
                 return;
             }
@@ -344,6 +349,34 @@ public final class Bench {
                     }
                 }
             }
+            if (scenarios.contains(8)) {
+                if (submission == null || sink == null) {
+                    System.err.println("bench: scenario 8 needs --submission and --sink; skipped");
+                } else {
+                    reconfigure.use(BenchConfig.Profile.THROUGHPUT);
+                    relay(clients);
+                }
+            }
+        }
+    }
+
+    /**
+     * Scenario 8: the sink on {@link #sink} for this run only; an unrecorded warm-up (see
+     * {@link #warmUp()}), then 1 and 10 submitters, each run's messages drained before the next.
+     */
+    private void relay(Clients clients) throws Exception {
+        try (Sink s = Sink.start(sink)) {
+            RelayThroughput relay = new RelayThroughput(clients, submission, s, user, password);
+            Duration drain = seconds(120, 20);
+            RelayThroughput.Outcome warm = relay.run(10, warmUp(), 1_000_000, drain); // not recorded: see warmUp()
+            if (!warm.drained()) {
+                System.err.println("bench: scenario 8's warm-up did not drain: " + warm.result().details);
+            }
+            for (int n : new int[] {1, 10}) {
+                var cpu = stats.cpu(s);
+                RelayThroughput.Outcome o = relay.run(n, seconds(10, 1), 1_000_000, drain);
+                emit(cpu.stop(o.result()));
+            }
         }
     }
 
@@ -353,9 +386,10 @@ public final class Bench {
             Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         Object cpuServer = r.fields.get("cpu_server_pct");
+        Object cpuSink = r.fields.get("cpu_sink_pct");
         System.out.printf("[%s] %-42s %12s %-12s %s%s%n", target, r.row,
                 r.headline == null ? "—" : Table.number(r.headline), r.unit, r.details,
-                "; cpu server %s, generator %s%%".formatted(cpuServer == null ? "n/a" : cpuServer + "%",
-                        r.fields.get("cpu_generator_pct")));
+                "; cpu server %s, generator %s%%%s".formatted(cpuServer == null ? "n/a" : cpuServer + "%",
+                        r.fields.get("cpu_generator_pct"), cpuSink == null ? "" : ", sink " + cpuSink + "%"));
     }
 }

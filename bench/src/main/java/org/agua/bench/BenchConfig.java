@@ -13,7 +13,7 @@ import java.util.List;
  * {@code 127.0.0.2} in {@code guard.block} (one entry a line, so {@link #addBlock} and
  * {@code bench/agua-block} can add one):
  * <ul>
- *   <li>{@link Profile#THROUGHPUT} (scenarios 1 and 2): per-address limits raised so one loopback
+ *   <li>{@link Profile#THROUGHPUT} (scenarios 1, 2, 5 and 8): per-address limits raised so one loopback
  *       address can play many senders and downloaders; the limits are still counted, so their cost
  *       is measured, unlike with {@code guard.allow};</li>
  *   <li>{@link Profile#REALISTIC} (scenarios 3 to 7): the limits a real server would have, so the
@@ -21,6 +21,7 @@ import java.util.List;
  *       address (twice the real user's pace), 3,000 messages a minute per address, 5 failed logins in 10 minutes, a 1 h ban,
  *       5 min idle timeout.</li>
  * </ul>
+ * With a sink port (scenario 8), every remote domain is routed to the benchmark's sink.
  */
 public final class BenchConfig {
 
@@ -37,6 +38,16 @@ public final class BenchConfig {
 
     /** The YAML of {@code profile} with the three listeners on these ports. Paths are relative to the file. */
     public static String yaml(Profile profile, int smtp, int submission, int pop3) {
+        return yaml(profile, smtp, submission, pop3, 0);
+    }
+
+    /**
+     * As {@link #yaml(Profile, int, int, int)}; with {@code sink} not 0, every remote domain is
+     * routed to the benchmark's SMTP sink on {@code 127.0.0.1:sink} (scenario 8), without
+     * STARTTLS: {@code outbound: {routes: {"*": "127.0.0.1:SINK"}, tls: off}}, the other outbound
+     * settings left at their defaults ({@code concurrency_per_domain} 20).
+     */
+    public static String yaml(Profile profile, int smtp, int submission, int pop3, int sink) {
         String limits = switch (profile) {
             case THROUGHPUT -> """
                       max_connections: 20000
@@ -70,7 +81,13 @@ public final class BenchConfig {
                 guard:
                   block:
                     - %s
-                """.formatted(profile.name().toLowerCase(), smtp, submission, pop3, ATTACKER) + limits;
+                """.formatted(profile.name().toLowerCase(), smtp, submission, pop3, ATTACKER) + limits
+                + (sink == 0 ? "" : """
+                outbound:
+                  routes:
+                    "*": 127.0.0.1:%d
+                  tls: off
+                """.formatted(sink));
     }
 
     /** The users of scenario 2 besides {@link #USER}. */
@@ -111,7 +128,7 @@ public final class BenchConfig {
     }
 
     /**
-     * For bench/run: {@code BenchConfig PROFILE SMTP_PORT SUBMISSION_PORT POP3_PORT} prints the YAML;
+     * For bench/run: {@code BenchConfig PROFILE SMTP_PORT SUBMISSION_PORT POP3_PORT [SINK_PORT]} prints the YAML;
      * {@code BenchConfig users N} prints the scenario 2 users, one a line.
      */
     public static void main(String[] args) {
@@ -120,6 +137,6 @@ public final class BenchConfig {
             return;
         }
         System.out.print(yaml(Profile.valueOf(args[0].toUpperCase()), Integer.parseInt(args[1]),
-                Integer.parseInt(args[2]), Integer.parseInt(args[3])));
+                Integer.parseInt(args[2]), Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 0));
     }
 }

@@ -135,27 +135,47 @@ final class ServerStats {
         }
     }
 
-    /** CPU of the server and of this generator over one scenario, as a share of one core. */
+    /**
+     * CPU of the server and of this generator over one scenario, as a share of one core; with a
+     * {@link Sink} in this process, the sink's threads are reported on their own and left out of
+     * the generator's figure.
+     */
     final class Cpu {
+        private final Sink sink;
         private final double server = cpuSeconds();
         private final double generator = generatorSeconds();
+        private final double sinkStart;
         private final long begin = System.nanoTime();
 
-        /** Adds {@code cpu_server_pct}, {@code cpu_generator_pct} and a note to {@code r}. */
+        private Cpu(Sink sink) {
+            this.sink = sink;
+            this.sinkStart = sink == null ? 0 : sink.cpuSeconds();
+        }
+
+        /** Adds {@code cpu_server_pct}, {@code cpu_generator_pct} (and {@code cpu_sink_pct}) and a note to {@code r}. */
         Result stop(Result r) {
             double wall = (System.nanoTime() - begin) / 1e9;
             double s = 100 * (cpuSeconds() - server) / wall;
-            double g = 100 * (generatorSeconds() - generator) / wall;
+            double k = sink == null ? 0 : 100 * (sink.cpuSeconds() - sinkStart) / wall;
+            double g = 100 * (generatorSeconds() - generator) / wall - k;
             r.put("cpu_server_pct", known() ? Result.round(s, 0) : null);
             r.put("cpu_generator_pct", Result.round(g, 0));
+            if (sink != null) {
+                r.put("cpu_sink_pct", Result.round(k, 0));
+            }
             int cores = Runtime.getRuntime().availableProcessors();
-            r.put("machine_bound", known() && s + g >= 90.0 * cores);
+            r.put("machine_bound", known() && s + g + k >= 90.0 * cores);
             return r;
         }
     }
 
     Cpu cpu() {
-        return new Cpu();
+        return new Cpu(null);
+    }
+
+    /** As {@link #cpu()}, with the sink's CPU apart from the generator's. */
+    Cpu cpu(Sink sink) {
+        return new Cpu(sink);
     }
 
     static double generatorSeconds() {

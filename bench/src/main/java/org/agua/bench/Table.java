@@ -12,7 +12,8 @@ import java.util.Map;
  * result of the Agua target (default {@code agua}), the peer's result of the same row beside it (any
  * other target; "not run" without one), the ratio oriented so that more than 1 means Agua did
  * better (Agua/peer where higher is better, peer/Agua where lower is), whether the issue's bar was
- * met, and notes: the CPU of server and generator, and "machine-bound" where together they used at
+ * met, and notes: the CPU of server and generator (and of scenario 8's sink, which runs in the
+ * generator's process but is reported apart), and "machine-bound" where together they used at
  * least 90 % of all cores.
  */
 public final class Table {
@@ -82,8 +83,9 @@ public final class Table {
     private static String cpu(String who, Map<String, Object> m) {
         Object s = m.get("cpu_server_pct");
         Object g = m.get("cpu_generator_pct");
-        String text = "%s cpu server %s, generator %s".formatted(who, s == null ? "n/a" : "%.0f %%".formatted((Double) s),
-                g == null ? "n/a" : "%.0f %%".formatted((Double) g));
+        Object k = m.get("cpu_sink_pct");
+        String text = "%s cpu server %s, generator %s%s".formatted(who, s == null ? "n/a" : "%.0f %%".formatted((Double) s),
+                g == null ? "n/a" : "%.0f %%".formatted((Double) g), k == null ? "" : ", sink %.0f %%".formatted((Double) k));
         return Boolean.TRUE.equals(m.get("machine_bound")) ? text + ", machine-bound" : text;
     }
 

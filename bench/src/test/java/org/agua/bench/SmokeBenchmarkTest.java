@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The benchmark's smoke mode, in-process against an Agua started with {@link AguaServer#start}, so
  * that the load generator cannot rot: every scenario with short durations and few connections.
- * Asserts sanity (the real user was served, the defences took effect), never speed.
+ * Asserts sanity (the real user was served, the defences took effect, every relayed message
+ * reached the sink once), never speed.
  */
 @Timeout(40)
 class SmokeBenchmarkTest {
@@ -34,6 +35,7 @@ class SmokeBenchmarkTest {
     private int smtp;
     private int submission;
     private int pop3;
+    private int sinkPort;
     private AguaServer server;
     private ConfigWatcher watcher;
     private final Clients clients = new Clients(2);
@@ -43,7 +45,7 @@ class SmokeBenchmarkTest {
         submission = freePort();
         pop3 = freePort();
         config = dir.resolve("agua.yml");
-        Files.writeString(config, BenchConfig.yaml(profile, smtp, submission, pop3));
+        Files.writeString(config, BenchConfig.yaml(profile, smtp, submission, pop3, sinkPort));
         UsersFile.add(dir.resolve("users.passwd"), Mailbox.parse(BenchConfig.USER), BenchConfig.PASSWORD);
         for (String u : users) {
             UsersFile.add(dir.resolve("users.passwd"), Mailbox.parse(u), BenchConfig.PASSWORD);
@@ -83,6 +85,77 @@ class SmokeBenchmarkTest {
         assertThat(result.firstFailure()).isNull();
         assertThat(result.messages()).isPositive();
         assertThat(result.failures()).isZero();
+    }
+
+    @Test
+    void relayScenarioBringsEveryAcceptedMessageToTheSinkOnce() throws Exception {
+        try (Sink sink = Sink.start(address(0))) {
+            sinkPort = sink.address().getPort();
+            start(BenchConfig.Profile.THROUGHPUT);
+            RelayThroughput relay = new RelayThroughput(clients, address(submission), sink, BenchConfig.USER,
+                    BenchConfig.PASSWORD);
+
+            for (int n : new int[] {1, 3}) {
+                var cpu = new ServerStats(List.of(), -1).cpu(sink);
+                RelayThroughput.Outcome o = relay.run(n, Duration.ofSeconds(1), 100_000, Duration.ofSeconds(15));
+                Result r = cpu.stop(o.result());
+
+                assertThat(o.firstFailure()).as("%s", o).isNull();
+                assertThat(o.acknowledged()).as("%s", o).isPositive();
+                assertThat(o.drained()).as("all arrived, %s", o).isTrue();
+                assertThat(o.arrived()).as("%s", o).isEqualTo(o.acknowledged());
+                assertThat(o.missing()).isZero();
+                assertThat(o.duplicates()).isZero();
+                assertThat(o.strays()).isZero();
+                assertThat(o.exactlyOnce()).isTrue();
+                assertThat(o.lagSeconds()).isGreaterThanOrEqualTo(0);
+                assertThat(r.barMet).isTrue();
+                assertThat(r.fields).containsKeys("cpu_sink_pct", "submit_per_s", "queue_lag_s");
+            }
+            // Agua's queue is empty again: nothing left to send twice.
+            assertThat(server.relay().size()).isZero();
+        }
+    }
+
+    @Test
+    void sinkFindsTheEndOfDataAcrossReadsAndCountsEachMessage() throws Exception {
+        try (Sink sink = Sink.start(address(0));
+             var socket = new java.net.Socket("127.0.0.1", sink.address().getPort())) {
+            Sink.Phase phase = sink.open("t1");
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()));
+            var out = socket.getOutputStream();
+            assertThat(in.readLine()).startsWith("220 ");
+            out.write("EHLO x\r\n".getBytes());
+            List<String> ehlo = new java.util.ArrayList<>();
+            String line;
+            do {
+                line = in.readLine();
+                ehlo.add(line);
+            } while (line.charAt(3) == '-');
+            assertThat(ehlo).anyMatch(l -> l.endsWith("PIPELINING")).anyMatch(l -> l.endsWith("8BITMIME"))
+                    .anyMatch(l -> l.contains("SIZE"));
+            // Pipelined envelope; the content in pieces, a dot-stuffed line, the end split across writes.
+            out.write("MAIL FROM:<a@b.test>\r\nRCPT TO:<t1-7@sink.test>\r\nDATA\r\n".getBytes());
+            out.flush();
+            assertThat(in.readLine()).startsWith("250");
+            assertThat(in.readLine()).startsWith("250");
+            assertThat(in.readLine()).startsWith("354");
+            for (String piece : new String[] {"Subject: x\r\n\r\n..not the end\r\n.x\r", "\n", "\r\n.", "\r", "\n"}) {
+                out.write(piece.getBytes());
+                out.flush();
+                Thread.sleep(20);
+            }
+            assertThat(in.readLine()).startsWith("250");
+            out.write("MAIL FROM:<a@b.test>\r\nRCPT TO:<t1-7@sink.test>\r\nDATA\r\n.\r\nRSET\r\nQUIT\r\n".getBytes());
+            for (String want : new String[] {"250", "250", "354", "250", "250", "221"}) {
+                assertThat(in.readLine()).startsWith(want);
+            }
+            assertThat(phase.await(1, Duration.ofSeconds(5))).isTrue();
+            assertThat(sink.messages()).isEqualTo(2);
+            assertThat(phase.distinct()).isEqualTo(1);
+            assertThat(phase.duplicates()).isEqualTo(1);
+            assertThat(phase.times()).hasSize(2);
+        }
     }
 
     @Test
