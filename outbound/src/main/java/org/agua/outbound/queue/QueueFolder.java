@@ -1,6 +1,7 @@
 package org.agua.outbound.queue;
 
 import org.agua.storage.DurableFiles;
+import org.agua.storage.FolderSyncs;
 import org.agua.storage.MessageDraft;
 import org.agua.storage.RelayQueue;
 import org.slf4j.Logger;
@@ -8,11 +9,14 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +27,12 @@ import java.util.function.Consumer;
 /**
  * The relay queue on disk, {@code data_dir/queue/}: each message is {@code ID.eml} (the content,
  * as received, trace header first) and {@code ID.json} (the envelope and where each recipient's
- * delivery stands). A message is queued when both are there. Content is written to {@code tmp/}
- * and forced to disk, the envelope is written atomically, then the content is renamed in and the
- * folder fsynced; only then does the commit return and the client get its {@code 250}. A crash
- * before that leaves a file without its partner, which {@link #load} removes: it was never
- * acknowledged. Every method blocks on the disk; callers keep it off network threads.
+ * delivery stands). A message is queued when both are there. Both are written to {@code tmp/} and
+ * forced to disk, renamed in (envelope first), and the folder fsynced; only then does the commit
+ * return and the client get its {@code 250}. That is three fsyncs a message, and the folder's is a
+ * group commit ({@link FolderSyncs}) shared by every session committing at the same moment. A crash
+ * before it leaves a file without its partner, or neither, which {@link #load} removes: it was
+ * never acknowledged. Every method blocks on the disk; callers keep it off network threads.
  */
 public final class QueueFolder implements RelayQueue {
 
@@ -39,6 +44,7 @@ public final class QueueFolder implements RelayQueue {
     private final Path tmp;
     private final Clock clock;
     private final AtomicInteger sequence = new AtomicInteger();
+    private final FolderSyncs folderSyncs = new FolderSyncs();
     private final List<Consumer<QueuedMessage>> listeners = new CopyOnWriteArrayList<>();
 
     public QueueFolder(Path folder, Clock clock) throws IOException {
@@ -73,13 +79,25 @@ public final class QueueFolder implements RelayQueue {
 
     /** Called by the draft once its content is on disk in {@code tmp/}. */
     QueuedMessage commit(QueuedMessage message, Path content) throws IOException {
-        DurableFiles.writeAtomically(envelope(message.id()), EnvelopeFile.write(message));
+        Path draftEnvelope = tmp.resolve(message.id() + ENVELOPE);
+        writeForced(draftEnvelope, EnvelopeFile.write(message));
+        Files.move(draftEnvelope, envelope(message.id()), StandardCopyOption.ATOMIC_MOVE);
         Files.move(content, content(message.id()), StandardCopyOption.ATOMIC_MOVE);
-        DurableFiles.fsyncDirectory(folder);
+        folderSyncs.sync(folder);
         for (Consumer<QueuedMessage> l : listeners) {
             l.accept(message);
         }
         return message;
+    }
+
+    private static void writeForced(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
     }
 
     Clock clock() {
@@ -95,7 +113,7 @@ public final class QueueFolder implements RelayQueue {
     public void remove(String id) throws IOException {
         Files.deleteIfExists(envelope(id));
         Files.deleteIfExists(content(id));
-        DurableFiles.fsyncDirectory(folder);
+        folderSyncs.sync(folder);
     }
 
     /** The queued content, from its first byte. */

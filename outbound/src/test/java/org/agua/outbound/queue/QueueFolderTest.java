@@ -88,6 +88,7 @@ class QueueFolderTest {
         String kept = queueOne(queue, "kept\r\n").uniqueName();
         Path folder = dir.resolve("queue");
         Files.writeString(folder.resolve("tmp").resolve("0000000000100000.eml"), "a draft");
+        Files.writeString(folder.resolve("tmp").resolve("0000000000100000.json"), "{}");
         Files.writeString(folder.resolve("0000000000200000.eml"), "content whose envelope was never written");
         Files.writeString(folder.resolve("0000000000300000.json"), "{}");
         Files.writeString(folder.resolve(".0000000000400000.json123.tmp"), "an interrupted atomic write");
@@ -98,5 +99,6 @@ class QueueFolderTest {
 
         assertThat(loaded).extracting(QueuedMessage::id).containsExactly(kept);
         assertThat(files()).containsExactly("0000000000500000.eml", "0000000000500000.json.damaged", kept + ".eml", kept + ".json");
+        assertThat(folder.resolve("tmp")).isEmptyDirectory();
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import org.agua.storage.FolderSyncs;
 import org.agua.storage.Mailbox;
 import org.agua.storage.MessageDraft;
 import org.agua.storage.StoredMessage;

@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.agua.storage.FolderSyncs;
 import org.agua.storage.MailStore;
 import org.agua.storage.Mailbox;
 import org.agua.storage.Maildrop;

@@ -1,14 +1,13 @@
-package org.agua.storage.maildir;
+package org.agua.storage;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.agua.storage.DurableFiles;
 
 /**
- * Group commit for folder fsyncs. When many sessions deliver into one Maildir at once, each needs
- * its new entry in {@code new/} to be durable, and one fsync of the folder makes durable every
+ * Group commit for folder fsyncs. When many sessions deliver into one Maildir (or the relay queue)
+ * at once, each needs its new entry to be durable, and one fsync of the folder makes durable every
  * entry created before it started. So a caller whose entry is already covered by an fsync that
  * began after the entry was made just waits for it, and while one fsync runs, every caller that
  * arrives meanwhile is served by the single next one: at most two fsyncs per folder are ever in
@@ -16,9 +15,9 @@ import org.agua.storage.DurableFiles;
  * caller runs the next fsync itself (leader and followers).
  *
  * <p>One state per folder ever synced through here, so memory grows with the number of mailboxes
- * delivered to, like {@link MaildirFolders}.
+ * delivered to (the Maildir store) or one (the relay queue).
  */
-final class FolderSyncs {
+public final class FolderSyncs {
 
     private static final class Folder {
         /** Tickets handed out: a caller takes one after making its entry. */
@@ -29,23 +28,23 @@ final class FolderSyncs {
     }
 
     /** The fsync itself; tests count and slow it. */
-    interface Fsync {
+    public interface Fsync {
         void run(Path folder) throws IOException;
     }
 
     private final Map<Path, Folder> folders = new ConcurrentHashMap<>();
     private final Fsync fsync;
 
-    FolderSyncs() {
+    public FolderSyncs() {
         this(DurableFiles::fsyncDirectory);
     }
 
-    FolderSyncs(Fsync fsync) {
+    public FolderSyncs(Fsync fsync) {
         this.fsync = fsync;
     }
 
     /** Returns once every entry created in {@code folder} before this call is on stable storage. */
-    void sync(Path folder) throws IOException {
+    public void sync(Path folder) throws IOException {
         Folder state = folders.computeIfAbsent(folder, f -> new Folder());
         long ticket;
         long covers;

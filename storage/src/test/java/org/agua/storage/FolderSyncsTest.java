@@ -1,4 +1,4 @@
-package org.agua.storage.maildir;
+package org.agua.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
