@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  *       [--heap-pid PID] (jcmd GC.heap_info)   [--logs FILE,...] (lines grown during scenario 3)
  *       [--block-command CMD]     scenario 7; run by sh -c with the address appended as the last argument
  *       [--agua-config FILE]      Agua: switch between the throughput and realistic profiles by rewriting FILE
+ *       [--cluster REDIS_URL]     Agua: the profiles written with --agua-config make the server a cluster node on REDIS_URL
  *       [--sink HOST:PORT]        scenario 8: where the SMTP sink listens, the server's relay target for every remote domain
  *       [--scenarios 0,1,...]     which ones (default all; 0 is the real user alone, the baseline)
  *       [--command TEXT]          the command line recorded in the results
@@ -131,7 +132,7 @@ public final class Bench {
         if (a.containsKey("agua-config")) {
             b.reconfigure = aguaFile(Path.of(a.get("agua-config")), b.smtp.getPort(),
                     b.submission == null ? 0 : b.submission.getPort(), b.pop3 == null ? 0 : b.pop3.getPort(),
-                    b.sink == null ? 0 : b.sink.getPort());
+                    b.sink == null ? 0 : b.sink.getPort(), a.get("cluster"));
         }
         TreeSet<Integer> scenarios = new TreeSet<>();
         for (String s : a.getOrDefault("scenarios", "0,1,2,3,4,5,6,7,8").split(",")) {
@@ -146,7 +147,7 @@ public final class Bench {
         System.err.println("usage: Bench --target NAME --out FILE --smtp HOST:PORT [--flood-smtp HOST:PORT] "
                 + "[--submission HOST:PORT] [--pop3 HOST:PORT] [--user U] [--password P] [--pop3-users N|shared] "
                 + "[--maildir-template T] [--maildir-owner UID:GID] [--pid PID,...] [--heap-pid PID] [--logs F,...] "
-                + "[--block-command CMD] [--agua-config FILE] [--sink HOST:PORT] [--scenarios 1,2,...] [--command TEXT] [--smoke]");
+                + "[--block-command CMD] [--agua-config FILE] [--cluster REDIS_URL] [--sink HOST:PORT] [--scenarios 1,2,...] [--command TEXT] [--smoke]");
         System.exit(2);
     }
 
@@ -182,10 +183,10 @@ public final class Bench {
      * Agua's profile switch: rewrites {@code config} and waits until the server has reloaded it,
      * seen as one more {@code reloaded} line in {@code logs/security.log} beside the file (at most 10 s).
      */
-    static Reconfigure aguaFile(Path config, int smtp, int submission, int pop3, int sink) {
+    static Reconfigure aguaFile(Path config, int smtp, int submission, int pop3, int sink, String redis) {
         Path securityLog = config.toAbsolutePath().getParent().resolve("logs").resolve("security.log");
         return profile -> {
-            String yaml = BenchConfig.yaml(profile, smtp, submission, pop3, sink);
+            String yaml = BenchConfig.yaml(profile, smtp, submission, pop3, sink, redis);
             if (Files.exists(config) && Files.readString(config).equals(yaml)) {
                 return;
             }

@@ -48,6 +48,15 @@ public final class BenchConfig {
      * settings left at their defaults ({@code concurrency_per_domain} 20).
      */
     public static String yaml(Profile profile, int smtp, int submission, int pop3, int sink) {
+        return yaml(profile, smtp, submission, pop3, sink, null);
+    }
+
+    /**
+     * As {@link #yaml(Profile, int, int, int, int)}; with {@code redis} not null, a cluster node
+     * ({@code cluster: {redis: REDIS, node: bench-cluster}}): the "agua-cluster" target, which
+     * measures what sharing the guard's state costs a node under a flood.
+     */
+    public static String yaml(Profile profile, int smtp, int submission, int pop3, int sink, String redis) {
         String limits = switch (profile) {
             case THROUGHPUT -> """
                       max_connections: 20000
@@ -87,7 +96,12 @@ public final class BenchConfig {
                   routes:
                     "*": 127.0.0.1:%d
                   tls: off
-                """.formatted(sink));
+                """.formatted(sink))
+                + (redis == null ? "" : """
+                cluster:
+                  redis: %s
+                  node: bench-cluster
+                """.formatted(redis));
     }
 
     /** The users of scenario 2 besides {@link #USER}. */
@@ -128,7 +142,7 @@ public final class BenchConfig {
     }
 
     /**
-     * For bench/run: {@code BenchConfig PROFILE SMTP_PORT SUBMISSION_PORT POP3_PORT [SINK_PORT]} prints the YAML;
+     * For bench/run: {@code BenchConfig PROFILE SMTP_PORT SUBMISSION_PORT POP3_PORT [SINK_PORT [REDIS_URL]]} prints the YAML;
      * {@code BenchConfig users N} prints the scenario 2 users, one a line.
      */
     public static void main(String[] args) {
@@ -137,6 +151,6 @@ public final class BenchConfig {
             return;
         }
         System.out.print(yaml(Profile.valueOf(args[0].toUpperCase()), Integer.parseInt(args[1]),
-                Integer.parseInt(args[2]), Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 0));
+                Integer.parseInt(args[2]), Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 0, args.length > 5 ? args[5] : null));
     }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
  * better (Agua/peer where higher is better, peer/Agua where lower is), whether the issue's bar was
  * met, and notes: the CPU of server and generator (and of scenario 8's sink, which runs in the
  * generator's process but is reported apart), and "machine-bound" where together they used at
- * least 90 % of all cores.
+ * least 90 % of all cores. Targets named {@code AGUA_TARGET-SOMETHING} (the cluster node) are
+ * variants of Agua, not peers: each gets a small table of its rows beside plain Agua's.
  */
 public final class Table {
 
@@ -24,6 +25,7 @@ public final class Table {
         String aguaTarget = args.length > 1 ? args[1] : "agua";
         List<Map<String, Object>> agua = new ArrayList<>();
         Map<String, Map<String, Object>> peer = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, Object>>> variants = new LinkedHashMap<>();
         String peerName = null;
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             if (line.isBlank()) {
@@ -31,8 +33,11 @@ public final class Table {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) Json.read(line);
-            if (aguaTarget.equals(m.get("target"))) {
+            String target = String.valueOf(m.get("target"));
+            if (aguaTarget.equals(target)) {
                 agua.add(m);
+            } else if (target.startsWith(aguaTarget + "-")) {
+                variants.computeIfAbsent(target, t -> new LinkedHashMap<>()).put(String.valueOf(m.get("row")), m);
             } else {
                 peerName = String.valueOf(m.get("target"));
                 peer.put(String.valueOf(m.get("row")), m);
@@ -44,6 +49,32 @@ public final class Table {
             Map<String, Object> p = peer.get(String.valueOf(a.get("row")));
             System.out.println(row(a, p));
         }
+        for (Map.Entry<String, Map<String, Map<String, Object>>> v : variants.entrySet()) {
+            System.out.println();
+            System.out.println("| scenario | " + aguaTarget + " | " + v.getKey() + " | " + v.getKey() + " against " + aguaTarget
+                    + " | notes |");
+            System.out.println("|---|---:|---:|---:|---|");
+            for (Map<String, Object> a : agua) {
+                Map<String, Object> other = v.getValue().get(String.valueOf(a.get("row")));
+                if (other != null) {
+                    System.out.println(variantRow(a, other));
+                }
+            }
+        }
+    }
+
+    /**
+     * A row of Agua beside a variant of itself (a target named {@code agua-SOMETHING}, such as the
+     * cluster node): the ratio says how much of plain Agua's figure the variant kept.
+     */
+    static String variantRow(Map<String, Object> a, Map<String, Object> v) {
+        String unit = String.valueOf(a.get("unit"));
+        Double av = (Double) a.get("headline");
+        Double vv = (Double) v.get("headline");
+        String ratio = av == null || vv == null || av == 0 || vv == 0 ? "n/a"
+                : "%.2f".formatted("higher".equals(a.get("better")) ? vv / av : av / vv);
+        return "| %s | %s | %s | %s | %s; %s |".formatted(a.get("row"), value(av, unit), value(vv, unit), ratio,
+                v.get("details"), cpu("variant", v));
     }
 
     static String row(Map<String, Object> a, Map<String, Object> p) {

@@ -1,0 +1,50 @@
+package org.agua.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The printed table: the peer beside Agua, and a variant of Agua (the cluster node) in a table of its own. */
+class TableTest {
+
+    @TempDir
+    Path dir;
+
+    private static String result(String target, double headline) {
+        return """
+                {"target": "%s", "scenario": "3", "row": "3 blocked flood", "unit": "refusals/s", "headline": %s,
+                 "better": "higher", "bar": "none", "bar_met": true, "details": "d-%s", "cpu_server_pct": 40.0}
+                """.formatted(target, headline, target).replace("\n", " ") + "\n";
+    }
+
+    @Test
+    void aVariantOfAguaIsComparedWithAguaAndNotTakenForThePeer() throws Exception {
+        Path file = dir.resolve("results.jsonl");
+        Files.writeString(file, result("agua", 10000) + result("agua-cluster", 9000) + result("postfix-dovecot", 2500));
+
+        String out = print(file);
+
+        assertThat(out).contains("| scenario | Agua | postfix-dovecot |");
+        assertThat(out).contains("| 3 blocked flood | 10,000 refusals/s | 2,500 refusals/s | 4.00 |");
+        assertThat(out).contains("| scenario | agua | agua-cluster | agua-cluster against agua | notes |");
+        assertThat(out).contains("| 3 blocked flood | 10,000 refusals/s | 9,000 refusals/s | 0.90 | d-agua-cluster;");
+    }
+
+    private static String print(Path file) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            Table.main(new String[] {file.toString()});
+        } finally {
+            System.setOut(original);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
