@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.agua.guard.Cidr;
 import org.agua.guard.GuardPolicy;
 import org.agua.guard.Neighbourhood;
+import org.agua.guard.Reserve;
 
 /**
  * Turns the located YAML tree into an {@link AguaConfig}, section by section, with the defaults of
@@ -45,8 +46,10 @@ final class ConfigReader {
         s.put("pop3", List.of("require_tls_for_auth"));
         s.put("guard", List.of("block", "allow", "max_connections", "max_connections_per_ip", "connection_rate_per_ip",
                 "message_rate_per_ip", "auth_failures", "ban_time", "ban_time_max", "ipv6_prefix", "neighbourhood",
-                "idle_timeout", "error_limit", "mode", "send_rate_per_user", "recipients_rate_per_user"));
+                "idle_timeout", "error_limit", "mode", "send_rate_per_user", "recipients_rate_per_user", "known_clients",
+                "account_failures", "account_lock_time"));
         s.put("neighbourhood", List.of("bans", "ipv4_prefix", "ipv6_prefix"));
+        s.put("known_clients", List.of("remember", "reserved_connections"));
         s.put("logging", List.of("dir", "level", "max_file_size", "max_total_size"));
         s.put("admin", List.of("metrics_without_token"));
         s.put("outbound", List.of("routes", "relay_host", "relay_auth", "dns", "smtp_port", "tls", "concurrency_per_domain",
@@ -239,6 +242,7 @@ final class ConfigReader {
                     a.value() + " is in both block (line " + b.at().line() + ") and allow; keep it in one of them"));
         }
         int maxConnections = s.integer("max_connections", d.maxConnections(), 1, 10_000_000);
+        Optional<Section> known = s.section("known_clients", SCHEMA);
         Optional<Located<Duration>> banTime = positive(s, "ban_time");
         Optional<Located<Duration>> banTimeMax = positive(s, "ban_time_max");
         Duration first = banTime.map(Located::value).orElse(d.banTime());
@@ -264,7 +268,22 @@ final class ConfigReader {
                 s.integer("error_limit", d.errorLimit(), 1, 1_000_000),
                 s.parsed("mode", d.mode(), "enforce or observe", ConfigReader::mode),
                 s.parsed("send_rate_per_user", d.sendRatePerUser(), "a rate", Rate::parse),
-                s.parsed("recipients_rate_per_user", d.recipientsRatePerUser(), "a rate", Rate::parse));
+                s.parsed("recipients_rate_per_user", d.recipientsRatePerUser(), "a rate", Rate::parse),
+                known.map(k -> k.located("remember", "a duration", ConfigReader::remember).map(Located::value)
+                        .orElse(d.knownClientsRemember())).orElse(d.knownClientsRemember()),
+                known.map(k -> k.parsed("reserved_connections", d.reservedConnections(), "a number of connections or a share like 10%",
+                        Reserve::parse)).orElse(d.reservedConnections()),
+                s.parsed("account_failures", d.accountFailures(), "a rate", Rate::parse),
+                positive(s, "account_lock_time").map(Located::value).orElse(d.accountLockTime()));
+    }
+
+    /** {@code known_clients.remember}: a duration, zero (or {@code 0s}) to remember no one; at most ten years. */
+    private static Duration remember(String text) {
+        Duration d = Durations.parse(text);
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("'remember' is longer than ten years");
+        }
+        return d;
     }
 
     /**

@@ -8,6 +8,7 @@ import org.agua.guard.AddressSet;
 import org.agua.guard.Cidr;
 import org.agua.guard.GuardPolicy;
 import org.agua.guard.Neighbourhood;
+import org.agua.guard.Reserve;
 
 /**
  * The {@code guard} section. Field names follow the keys of the specification ({@code ban_time} is
@@ -15,6 +16,8 @@ import org.agua.guard.Neighbourhood;
  * {@link #toPolicy} does not throw for a loaded configuration.
  *
  * @param neighbourhood {@code neighbourhood}; empty for {@code neighbourhood: off}
+ * @param knownClientsRemember {@code known_clients.remember}; zero remembers no one
+ * @param reservedConnections  {@code known_clients.reserved_connections}
  */
 public record GuardConfig(
         List<Cidr> block,
@@ -32,7 +35,11 @@ public record GuardConfig(
         int errorLimit,
         GuardPolicy.Mode mode,
         Rate sendRatePerUser,
-        Rate recipientsRatePerUser) {
+        Rate recipientsRatePerUser,
+        Duration knownClientsRemember,
+        Reserve reservedConnections,
+        Rate accountFailures,
+        Duration accountLockTime) {
 
     public GuardConfig {
         block = List.copyOf(block);
@@ -56,7 +63,11 @@ public record GuardConfig(
                 10,
                 GuardPolicy.Mode.ENFORCE,
                 new Rate(200, Duration.ofHours(1)),
-                new Rate(1000, Duration.ofHours(1)));
+                new Rate(1000, Duration.ofHours(1)),
+                GuardPolicy.DEFAULT_KNOWN_CLIENTS_REMEMBER,
+                Reserve.DEFAULT,
+                new Rate(GuardPolicy.DEFAULT_ACCOUNT_FAILURES.count(), GuardPolicy.DEFAULT_ACCOUNT_FAILURES.per()),
+                GuardPolicy.DEFAULT_ACCOUNT_LOCK_TIME);
     }
 
     /**
@@ -69,7 +80,8 @@ public record GuardConfig(
         return new GuardPolicy(
                 AddressRules.of(block, allow), maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
                 guardRate(connectionRatePerIp), guardRate(messageRatePerIp), guardRate(authFailures), banTime, banTimeMax,
-                neighbourhood, ownAddresses, guardRate(sendRatePerUser), guardRate(recipientsRatePerUser));
+                neighbourhood, ownAddresses, guardRate(sendRatePerUser), guardRate(recipientsRatePerUser),
+                knownClientsRemember, reservedConnections, guardRate(accountFailures), accountLockTime);
     }
 
     /** As {@link #toPolicy(AddressSet)} with no own addresses, for tools and tests that bind no listener. */

@@ -144,6 +144,21 @@ final class ClientTable<V> {
         return removed;
     }
 
+    /** Sees one live entry, for {@link #forEach}. */
+    interface Visitor<V> {
+        void visit(long high, long low, long expiresAt, V value);
+    }
+
+    /** Calls {@code visitor} with each live entry, least recently used first (to save a table to a file). */
+    @SuppressWarnings("unchecked")
+    synchronized void forEach(long now, Visitor<V> visitor) {
+        for (int slot = head; slot != NONE; slot = newer[slot]) {
+            if (keys[3 * slot + 2] > now) {
+                visitor.visit(keys[3 * slot], keys[3 * slot + 1], keys[3 * slot + 2], (V) values[slot]);
+            }
+        }
+    }
+
     /** Removes every expired entry, and lets go of their values; the guard calls it about once a minute. */
     synchronized void sweep(long now) {
         for (int slot = head; slot != NONE; ) {

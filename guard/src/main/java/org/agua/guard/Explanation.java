@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param underStress whether the guard is in stress mode (tighter idle timeout and error limit)
  * @param mode        the mode in force
  * @param at          when this was computed
+ * @param lastLogin   when the client last logged in, if it is a known client (see
+ *                    {@code known_clients}): it may use the reserved slots and is never refused
+ *                    by an account lock
  */
 public record Explanation(
         InetAddress client,
@@ -36,7 +39,8 @@ public record Explanation(
         int offences,
         boolean underStress,
         GuardPolicy.Mode mode,
-        Instant at) {
+        Instant at,
+        Optional<Instant> lastLogin) {
 
     public Explanation {
         usage = List.copyOf(usage);

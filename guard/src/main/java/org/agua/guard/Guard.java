@@ -34,6 +34,10 @@ import java.util.function.Supplier;
  *       ban a client;</li>
  *   <li>{@code Bans}, {@code BanBook}, {@code BanFile}: imposing and lifting bans, their escalation
  *       and neighbourhoods, the ban file;</li>
+ *   <li>{@code KnownClients}: the clients that logged in, who keep the reserved connection slots
+ *       ({@code ConnectGate}) and are never refused by an account lock;</li>
+ *   <li>{@code AccountLocks}: {@code account_failures}, locking an account against unknown
+ *       addresses (password spraying);</li>
  *   <li>{@code SecurityEvents}: the security log and the {@link #onEvent} listeners.</li>
  * </ul>
  * Allowed clients, and clients at one of the server's own addresses ({@link GuardPolicy#ownAddresses()}),
@@ -83,6 +87,8 @@ public final class Guard {
     private final MessageRateLimit messages;
     private final FailedLogins logins;
     private final SendLimits sending;
+    private final KnownClients known;
+    private final AccountLocks accounts;
     private final AtomicLong nextHousekeeping;
     private final AtomicLong nextSweep;
 
@@ -122,7 +128,10 @@ public final class Guard {
         BanFile file = banFile == null ? null : new BanFile(banFile, book, clock, saver);
         this.bans = new Bans(book, events, file);
         this.limitHits = new LimitHits(capacity, bans);
-        this.gate = new ConnectGate(capacity, bans, limitHits, events, stress, this);
+        // The customers who logged in are kept beside the bans, with the same care.
+        this.known = new KnownClients(capacity, banFile == null ? null : banFile.resolveSibling("known-clients"), saver);
+        this.accounts = new AccountLocks(capacity, events);
+        this.gate = new ConnectGate(capacity, known, bans, limitHits, events, stress, this);
         this.messages = new MessageRateLimit(capacity, bans, events);
         this.logins = new FailedLogins(capacity, bans, events);
         // Suspended senders are kept beside the bans, with the same care.
@@ -134,6 +143,7 @@ public final class Guard {
         if (file != null) {
             file.load(policy.get());
         }
+        known.load(policy.get(), now);
     }
 
     /**
@@ -283,6 +293,31 @@ public final class Guard {
         return sending.usage(Objects.requireNonNull(user, "user"), policy.get(), clock.millis());
     }
 
+    /** The accounts locked against unknown addresses now, oldest first (see {@link GuardedConnection#loginAllowed}). */
+    public List<AccountLock> accountLocks() {
+        return accounts.list(clock.millis());
+    }
+
+    /** The lock of {@code user} in force now, if any. */
+    public Optional<AccountLock> accountLock(String user) {
+        return accounts.find(Objects.requireNonNull(user, "user"), clock.millis());
+    }
+
+    /** Lifts the lock of {@code user} at once and forgets its counts; empty when it was not locked. */
+    public Optional<AccountLock> unlock(String user) {
+        return accounts.unlock(Objects.requireNonNull(user, "user"), clock.millis());
+    }
+
+    /** Open connections in the reserved slots (beyond what unknown clients may take) now. */
+    public int reserveInUse() {
+        return gate.reserveInUse(policy.get());
+    }
+
+    /** Clients (addresses, or IPv6 networks) remembered as having logged in. */
+    public int knownClients() {
+        return known.size();
+    }
+
     /** The active bans, oldest first. */
     public List<Ban> bans() {
         return bans.list(clock.instant());
@@ -335,6 +370,7 @@ public final class Guard {
         double hits = limitHits.estimate(keyHigh, keyLow, now);
         int open = gate.openConnections(keyHigh, keyLow);
         int total = gate.openConnections();
+        long lastLogin = known.lastLogin(keyHigh, keyLow, now);
 
         Reason reason = null;
         if (!allowed) {
@@ -344,7 +380,7 @@ public final class Guard {
                 reason = Reason.BANNED;
             } else if (connections + 1 > connectionRate.count()) {
                 reason = Reason.CONNECTION_RATE;
-            } else if (total >= current.maxConnections()) {
+            } else if (total >= (lastLogin > 0 ? current.maxConnections() : current.maxConnectionsForUnknown())) {
                 reason = Reason.TOO_MANY_CONNECTIONS;
             } else if (open >= current.maxConnectionsPerIp()) {
                 reason = Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS;
@@ -359,7 +395,8 @@ public final class Guard {
                 new Explanation.Usage("limit_hits", hits, LIMIT_HITS_FOR_BAN, LIMIT_HIT_WINDOW));
         return new Explanation(client, countedAs, reason == null || current.observing(), Optional.ofNullable(reason),
                 Optional.ofNullable(rule), Optional.ofNullable(ban), usage, bans.offences(countedAs, now),
-                stress.on(), current.mode(), at);
+                stress.on(), current.mode(), at,
+                lastLogin > 0 ? Optional.of(Instant.ofEpochMilli(lastLogin)) : Optional.empty());
     }
 
     /** Whether the guard is in stress mode now. */
@@ -383,7 +420,7 @@ public final class Guard {
      * {@value #MAX_TRACKED_ADDRESSES}, however many addresses were seen.
      */
     public int trackedAddresses() {
-        return gate.size() + messages.size() + limitHits.size() + logins.size() + bans.tracked();
+        return gate.size() + messages.size() + limitHits.size() + logins.size() + bans.tracked() + known.size();
     }
 
     /** Runs the housekeeping now: ended bans, log summaries, expired entries, the ban file. */
@@ -394,9 +431,10 @@ public final class Guard {
         sweep(now);
     }
 
-    /** Writes the ban file now if the bans changed since it was last written (for shutdown). */
+    /** Writes the ban file, and the known clients, now if they changed since they were last written (for shutdown). */
     public void saveBans() {
         bans.saveNow();
+        known.saveIfDue(clock.millis(), true);
     }
 
     // ---- reports from sessions, through Slot ----
@@ -436,11 +474,39 @@ public final class Guard {
         if (current.sparedAutomaticBans(high, low)) {
             return LoginPenalty.NONE;
         }
+        if (!known.known(slot.keyHigh(), slot.keyLow(), now)) {
+            accounts.failed(user, secret, slot.keyHigh() ^ slot.keyLow() * 31, current, now);
+        }
         return logins.failed(slot, high, low, user, secret, current, now);
     }
 
     void loginSucceeded(Slot slot, String user) {
-        logins.succeeded(slot, user, clock.millis());
+        long now = clock.millis();
+        logins.succeeded(slot, user, now);
+        Duration remember = policy.get().knownClientsRemember();
+        if (!remember.isZero()) {
+            known.remember(slot.keyHigh(), slot.keyLow(), now, remember);
+        }
+    }
+
+    /**
+     * Whether {@code user} may log in from the client of {@code slot}: false when the account is
+     * locked and the client is neither known nor allowed (nor one of the own addresses). Asked
+     * before the password is checked, so that the answer is the same whether it was right or wrong.
+     */
+    boolean loginAllowed(Slot slot, String user) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        GuardPolicy current = policy.get();
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        long high = AddressBits.high(slot.client(), ipv6);
+        long low = AddressBits.low(slot.client(), ipv6);
+        if (current.sparedAutomaticBans(high, low) || known.known(slot.keyHigh(), slot.keyLow(), now)
+                || !accounts.refuses(user, slot.keyHigh() ^ slot.keyLow() * 31, now)) {
+            return true;
+        }
+        events.loginRefusedByLock();
+        return current.observing();
     }
 
     boolean closedForErrors(Slot slot) {
@@ -478,8 +544,10 @@ public final class Guard {
 
     private void housekeeping(long now) {
         bans.expire(now);
+        accounts.expire(now);
         events.summarizeIfDue();
         bans.saveIfDue(now);
+        known.saveIfDue(now, false);
     }
 
     private void sweep(long now) {
@@ -488,5 +556,7 @@ public final class Guard {
         limitHits.sweep(now);
         logins.sweep(now);
         bans.sweep(now);
+        known.sweep(now);
+        accounts.sweep(now, policy.get());
     }
 }

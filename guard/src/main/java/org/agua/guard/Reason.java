@@ -24,7 +24,9 @@ public enum Reason {
     /** An authenticated user addressed recipients faster than {@code recipients_rate_per_user} (refuses the recipient). */
     RECIPIENT_RATE(false),
     /** An authenticated user who kept hitting those limits may not send for a while (refuses the message). */
-    SENDING_SUSPENDED(true);
+    SENDING_SUSPENDED(true),
+    /** A login from an unknown address to an account locked against password spraying (see {@link AccountLock}). */
+    ACCOUNT_LOCKED(false);
 
     private final boolean permanent;
 

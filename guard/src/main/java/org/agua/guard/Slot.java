@@ -87,6 +87,11 @@ final class Slot implements GuardedConnection {
     }
 
     @Override
+    public boolean loginAllowed(String user) {
+        return guard.loginAllowed(this, user);
+    }
+
+    @Override
     public Decision sendAllowed(String user) {
         return guard.sendAllowed(this, user);
     }
