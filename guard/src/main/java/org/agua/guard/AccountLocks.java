@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Account locks against password spraying: many addresses, each trying a password or two on one
@@ -50,6 +52,7 @@ final class AccountLocks {
     private final LinkedHashMap<String, Account> accounts = new LinkedHashMap<>(16, 0.75f, true);
     private final Set<String> locked = new HashSet<>();
     private long withoutSecret;
+    private final List<Consumer<String>> counted = new CopyOnWriteArrayList<>();
 
     AccountLocks(int capacity, SecurityEvents events) {
         this.capacity = capacity;
@@ -83,10 +86,62 @@ final class AccountLocks {
         Rate rate = current.accountFailures();
         // Without a secret (a mechanism that gives none) every failure is a new guess.
         long guess = secret == null ? ++withoutSecret : digest.of(account, secret);
-        if (!a.countDistinct(guess, clientKey, now, rate)) {
+        Optional<Boolean> reached = a.countDistinct(guess, clientKey, now, rate);
+        if (reached.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(lock(account, a, current, now));
+        for (Consumer<String> listener : counted) {
+            listener.accept(account);
+        }
+        return reached.get() ? Optional.of(lock(account, a, current, now)) : Optional.empty();
+    }
+
+    /** Calls {@code listener} with the account of each wrong password that counted (for other nodes). */
+    void onCounted(Consumer<String> listener) {
+        counted.add(listener);
+    }
+
+    /**
+     * {@code n} distinct wrong passwords for {@code user} that other nodes counted: they count
+     * toward the lock as this node's own do (each as a new guess: the nodes' digests differ).
+     */
+    synchronized Optional<AccountLock> failedElsewhere(String user, int n, GuardPolicy current, long now) {
+        String account = key(user);
+        if (account.isEmpty() || n <= 0) {
+            return Optional.empty();
+        }
+        Account a = accounts.computeIfAbsent(account, k -> new Account());
+        evictIfFull();
+        if (a.lockedAt(now)) {
+            return Optional.empty();
+        }
+        boolean reached = false;
+        for (int i = 0; i < Math.min(n, current.accountFailures().count()); i++) {
+            reached = a.countDistinct(++withoutSecret, 0, now, current.accountFailures()).orElse(false);
+        }
+        return reached ? Optional.of(lock(account, a, current, now)) : Optional.empty();
+    }
+
+    /**
+     * A lock another node imposed: in force here until {@code expiry}, unless this node's own lock of
+     * the account lasts as long. Logged here as a lock of its own. Returns whether it was taken.
+     */
+    synchronized boolean adopt(String user, Instant start, Instant expiry, boolean observing, long now) {
+        String account = key(user);
+        long until = expiry.toEpochMilli();
+        if (account.isEmpty() || until <= now) {
+            return false;
+        }
+        Account a = accounts.computeIfAbsent(account, k -> new Account());
+        if (a.lockedAt(now) && a.lockedUntil >= until) {
+            return false;
+        }
+        int earlier = a.locksWithinDay(now);
+        a.startLock(start.toEpochMilli(), until, observing);
+        locked.add(account);
+        evictIfFull();
+        events.accountLocked(a.describe(account), earlier);
+        return true;
     }
 
     /**
@@ -215,8 +270,11 @@ final class AccountLocks {
             }
         }
 
-        /** Counts {@code guess} unless already counted within the window; true when the count is reached. */
-        boolean countDistinct(long guess, long clientKey, long now, Rate rate) {
+        /**
+         * Counts {@code guess} unless already counted within the window: empty when it was, else
+         * whether the count is reached.
+         */
+        Optional<Boolean> countDistinct(long guess, long clientKey, long now, Rate rate) {
             long per = rate.per().toMillis();
             int kept = 0;
             boolean seen = false;
@@ -230,7 +288,7 @@ final class AccountLocks {
             }
             count = kept;
             if (seen) {
-                return false;
+                return Optional.empty();
             }
             if (count == guesses.length) {
                 int grown = Math.max(count * 2, 2);
@@ -241,7 +299,7 @@ final class AccountLocks {
             guesses[count] = guess;
             guessedFrom[count] = clientKey;
             guessedAt[count++] = now;
-            return count >= rate.count();
+            return Optional.of(count >= rate.count());
         }
 
         boolean lockedAt(long now) {

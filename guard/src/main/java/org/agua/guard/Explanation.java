@@ -75,6 +75,8 @@ public record Explanation(
         out.append("  rule: ").append(rule.map(r -> r.action().name().toLowerCase(Locale.ROOT) + " " + r.network())
                 .orElse("none")).append('\n');
         out.append("  ban: ").append(ban.map(this::describe).orElse("none")).append('\n');
+        out.append("  known client: ").append(lastLogin.map(t -> "yes, last login " + t
+                + " (may use the reserved slots; never refused by an account lock)").orElse("no")).append('\n');
         for (Usage u : usage) {
             out.append("  ").append(u.name()).append(": ").append(format(u.used())).append('/').append(u.limit());
             if (!u.per().isZero()) {

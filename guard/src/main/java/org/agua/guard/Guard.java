@@ -89,6 +89,7 @@ public final class Guard {
     private final SendLimits sending;
     private final KnownClients known;
     private final AccountLocks accounts;
+    private final List<Consumer<InetAddress>> knownListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong nextHousekeeping;
     private final AtomicLong nextSweep;
 
@@ -308,6 +309,51 @@ public final class Guard {
         return accounts.unlock(Objects.requireNonNull(user, "user"), clock.millis());
     }
 
+    /**
+     * Calls {@code listener} with the client of each successful login (it is a known client from
+     * now on), on the thread that reported it; quick and non-blocking (a cluster link queues it).
+     */
+    public void onKnownClient(Consumer<InetAddress> listener) {
+        knownListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** A login of {@code client} at {@code at} that another node saw: it is known here too, until {@code at} plus {@code remember}. */
+    public void knownElsewhere(InetAddress client, Instant at) {
+        long now = clock.millis();
+        GuardPolicy current = policy.get();
+        Duration remember = current.knownClientsRemember();
+        if (remember.isZero() || at.toEpochMilli() + remember.toMillis() <= now) {
+            return;
+        }
+        byte[] ipv6 = AddressBits.ipv6Bytes(client);
+        long high = AddressBits.high(client, ipv6);
+        long low = AddressBits.low(client, ipv6);
+        known.remember(CountKey.high(high, low, current.ipv6Prefix()), CountKey.low(high, low, current.ipv6Prefix()), now,
+                Math.min(at.toEpochMilli(), now), remember);
+    }
+
+    /** Calls {@code listener} with the account of each wrong password counted toward an account lock (see {@link #onKnownClient}). */
+    public void onAccountFailureCounted(Consumer<String> listener) {
+        accounts.onCounted(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** {@code count} wrong passwords for {@code user} that other nodes counted toward its lock: they may lock it here. */
+    public void accountFailuresElsewhere(String user, int count) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        accounts.failedElsewhere(Objects.requireNonNull(user, "user"), count, policy.get(), now);
+    }
+
+    /**
+     * Takes a lock of {@code user} another node imposed, in force until {@code expiry} unless this
+     * guard's own lasts as long; returns whether it was taken. Event listeners are told, as of a
+     * lock of this guard's own.
+     */
+    public boolean adoptLock(String user, Instant start, Instant expiry) {
+        long now = clock.millis();
+        return accounts.adopt(Objects.requireNonNull(user, "user"), start, expiry, policy.get().observing(), now);
+    }
+
     /** Open connections in the reserved slots (beyond what unknown clients may take) now. */
     public int reserveInUse() {
         return gate.reserveInUse(policy.get());
@@ -485,7 +531,10 @@ public final class Guard {
         logins.succeeded(slot, user, now);
         Duration remember = policy.get().knownClientsRemember();
         if (!remember.isZero()) {
-            known.remember(slot.keyHigh(), slot.keyLow(), now, remember);
+            known.remember(slot.keyHigh(), slot.keyLow(), now, now, remember);
+            for (Consumer<InetAddress> listener : knownListeners) {
+                listener.accept(slot.client());
+            }
         }
     }
 

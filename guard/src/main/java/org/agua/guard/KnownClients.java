@@ -40,6 +40,9 @@ final class KnownClients {
     private final Executor saver;
     private volatile boolean dirty;
     private long nextSave;
+    // The tables handed to a writer are numbered, so that an older one queued behind a newer never overwrites it.
+    private long versions;
+    private long written;
 
     KnownClients(int capacity, Path file, Executor saver) {
         this.seen = new ClientTable<>(capacity, now -> new long[1], (value, now) -> value[0] = 0);
@@ -57,9 +60,10 @@ final class KnownClients {
         return seen.peek(keyHigh, keyLow, now, LAST_LOGIN, 0L);
     }
 
-    void remember(long keyHigh, long keyLow, long now, Duration remember) {
-        seen.update(keyHigh, keyLow, now, now + remember.toMillis(), value -> {
-            value[0] = now;
+    /** Remembers a login of the client at {@code at} (now, or when another node saw it). */
+    void remember(long keyHigh, long keyLow, long now, long at, Duration remember) {
+        seen.update(keyHigh, keyLow, now, at + remember.toMillis(), value -> {
+            value[0] = Math.max(value[0], at);
             return null;
         });
         dirty = true;
@@ -146,9 +150,24 @@ final class KnownClients {
                 .addArgument(problem).addArgument(damaged).log();
     }
 
-    /** Writes the table when it changed and a minute has passed (or {@code force}), off the caller's thread. */
-    void saveIfDue(long now, boolean force) {
-        if (file == null || !dirty || (!force && now < nextSave)) {
+    /**
+     * Writes the table when it changed and a minute has passed, off the caller's thread; with
+     * {@code force} (shutdown), whenever it changed, on the caller's thread before returning.
+     */
+    synchronized void saveIfDue(long now, boolean force) {
+        if (file == null) {
+            return;
+        }
+        if (!dirty) {
+            if (force && versions > written) {
+                // A write is queued on the saver and not begun (one in progress holds this lock):
+                // at shutdown it must be on disk before the caller goes on.
+                dirty = true;
+            } else {
+                return;
+            }
+        }
+        if (!force && now < nextSave) {
             return;
         }
         nextSave = now + SAVE_MILLIS;
@@ -162,8 +181,13 @@ final class KnownClients {
                 // 4 or 16 bytes: cannot happen
             }
         });
-        saver.execute(() -> {
+        long version = ++versions;
+        Runnable write = () -> {
             synchronized (this) {
+                if (version <= written) {
+                    return; // a newer table is on disk already (the shutdown's forced write overtook this one)
+                }
+                written = version;
                 try {
                     AtomicFile.writeLines(file, lines);
                 } catch (IOException e) {
@@ -172,6 +196,11 @@ final class KnownClients {
                             .addArgument(e.getMessage()).log();
                 }
             }
-        });
+        };
+        if (force) {
+            write.run(); // at shutdown: written before the caller goes on
+        } else {
+            saver.execute(write);
+        }
     }
 }

@@ -185,7 +185,7 @@ final class SecurityEvents {
                 .addKeyValue("earlier_locks", earlierLocks)
                 .addKeyValue("mode", lock.observed() ? "observe" : "enforce").log();
         if (!listeners.isEmpty()) {
-            accountEvent(GuardEvent.Kind.ACCOUNT_LOCKED, lock, lock.start());
+            accountEvent(GuardEvent.Kind.ACCOUNT_LOCKED, lock, lock.start(), "");
         }
     }
 
@@ -195,7 +195,7 @@ final class SecurityEvents {
                 .addKeyValue("by", by).addKeyValue("locked_s", Duration.between(lock.start(), at).toSeconds())
                 .addKeyValue("failures", lock.failures()).addKeyValue("addresses", lock.addresses()).log();
         if (!listeners.isEmpty()) {
-            accountEvent(GuardEvent.Kind.ACCOUNT_UNLOCKED, lock, at);
+            accountEvent(GuardEvent.Kind.ACCOUNT_UNLOCKED, lock, at, " by=" + by);
         }
     }
 
@@ -204,9 +204,9 @@ final class SecurityEvents {
         refusals.get(Reason.ACCOUNT_LOCKED).increment();
     }
 
-    private void accountEvent(GuardEvent.Kind kind, AccountLock lock, Instant at) {
+    private void accountEvent(GuardEvent.Kind kind, AccountLock lock, Instant at, String more) {
         emit(new GuardEvent(at, kind, Optional.empty(), Optional.empty(), Optional.empty(),
-                "user=" + printable(lock.account()) + " failures=" + lock.failures() + " addresses=" + lock.addresses(),
+                "user=" + printable(lock.account()) + " failures=" + lock.failures() + " addresses=" + lock.addresses() + more,
                 Optional.empty(), lock.observed()));
     }
 
