@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param underStress whether the guard is in stress mode (tighter idle timeout and error limit)
  * @param mode        the mode in force
  * @param at          when this was computed
+ * @param greetingPass until when the client is spared the greeting test, having passed it
+ *                    (see {@link GuardedConnection#greetingWaited}); empty when it holds no pass
  */
 public record Explanation(
         InetAddress client,
@@ -36,7 +38,8 @@ public record Explanation(
         int offences,
         boolean underStress,
         GuardPolicy.Mode mode,
-        Instant at) {
+        Instant at,
+        Optional<Instant> greetingPass) {
 
     public Explanation {
         usage = List.copyOf(usage);
@@ -82,6 +85,8 @@ public record Explanation(
             out.append('\n');
         }
         out.append("  offences on record: ").append(offences).append('\n');
+        out.append("  greeting test pass: ").append(greetingPass.map(until -> "until " + until).orElse("none"))
+                .append('\n');
         out.append("  stress mode: ").append(underStress ? "on" : "off").append(", mode: ")
                 .append(mode.name().toLowerCase(Locale.ROOT)).append('\n');
         return out.toString();

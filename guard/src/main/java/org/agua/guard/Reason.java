@@ -24,7 +24,12 @@ public enum Reason {
     /** An authenticated user addressed recipients faster than {@code recipients_rate_per_user} (refuses the recipient). */
     RECIPIENT_RATE(false),
     /** An authenticated user who kept hitting those limits may not send for a while (refuses the message). */
-    SENDING_SUSPENDED(true);
+    SENDING_SUSPENDED(true),
+    /**
+     * The client talked before the service's greeting was complete (Postfix postscreen's pregreet
+     * test): refuses the connection, and is a limit hit. Waiting for the greeting next time helps.
+     */
+    PREGREET(false);
 
     private final boolean permanent;
 
