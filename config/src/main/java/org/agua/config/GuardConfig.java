@@ -15,6 +15,7 @@ import org.agua.guard.Neighbourhood;
  * {@link #toPolicy} does not throw for a loaded configuration.
  *
  * @param neighbourhood {@code neighbourhood}; empty for {@code neighbourhood: off}
+ * @param pregreet      {@code pregreet}: read by the MX listener, not by the guard's policy
  */
 public record GuardConfig(
         List<Cidr> block,
@@ -32,7 +33,8 @@ public record GuardConfig(
         int errorLimit,
         GuardPolicy.Mode mode,
         Rate sendRatePerUser,
-        Rate recipientsRatePerUser) {
+        Rate recipientsRatePerUser,
+        PregreetConfig pregreet) {
 
     public GuardConfig {
         block = List.copyOf(block);
@@ -56,7 +58,8 @@ public record GuardConfig(
                 10,
                 GuardPolicy.Mode.ENFORCE,
                 new Rate(200, Duration.ofHours(1)),
-                new Rate(1000, Duration.ofHours(1)));
+                new Rate(1000, Duration.ofHours(1)),
+                PregreetConfig.defaults());
     }
 
     /**
