@@ -18,6 +18,7 @@ import org.agua.guard.Reserve;
  * @param neighbourhood {@code neighbourhood}; empty for {@code neighbourhood: off}
  * @param knownClientsRemember {@code known_clients.remember}; zero remembers no one
  * @param reservedConnections  {@code known_clients.reserved_connections}
+ * @param pregreet      {@code pregreet}: read by the MX listener, not by the guard's policy
  */
 public record GuardConfig(
         List<Cidr> block,
@@ -39,7 +40,8 @@ public record GuardConfig(
         Duration knownClientsRemember,
         Reserve reservedConnections,
         Rate accountFailures,
-        Duration accountLockTime) {
+        Duration accountLockTime,
+        PregreetConfig pregreet) {
 
     public GuardConfig {
         block = List.copyOf(block);
@@ -67,7 +69,8 @@ public record GuardConfig(
                 GuardPolicy.DEFAULT_KNOWN_CLIENTS_REMEMBER,
                 Reserve.DEFAULT,
                 new Rate(GuardPolicy.DEFAULT_ACCOUNT_FAILURES.count(), GuardPolicy.DEFAULT_ACCOUNT_FAILURES.per()),
-                GuardPolicy.DEFAULT_ACCOUNT_LOCK_TIME);
+                GuardPolicy.DEFAULT_ACCOUNT_LOCK_TIME,
+                PregreetConfig.defaults());
     }
 
     /**

@@ -115,6 +115,12 @@ final class ClientTable<V> {
         return keys[3 * slot + 2] <= now ? null : (V) values[slot];
     }
 
+    /** When the live entry of the key expires; 0 when there is none. Not a use: the order stays. */
+    synchronized long expiresAt(long high, long low, long now) {
+        int slot = find(high, low);
+        return slot == NONE || keys[3 * slot + 2] <= now ? 0 : keys[3 * slot + 2];
+    }
+
     /** Applies {@code change} to the live entry of the key, if there is one; creates nothing. */
     synchronized void ifPresent(long high, long low, long now, Consumer<V> change) {
         V value = peek(high, low, now);

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param lastLogin   when the client last logged in, if it is a known client (see
  *                    {@code known_clients}): it may use the reserved slots and is never refused
  *                    by an account lock
+ * @param greetingPass until when the client is spared the greeting test, having passed it
+ *                    (see {@link GuardedConnection#greetingWaited}); empty when it holds no pass
  */
 public record Explanation(
         InetAddress client,
@@ -40,7 +42,8 @@ public record Explanation(
         boolean underStress,
         GuardPolicy.Mode mode,
         Instant at,
-        Optional<Instant> lastLogin) {
+        Optional<Instant> lastLogin,
+        Optional<Instant> greetingPass) {
 
     public Explanation {
         usage = List.copyOf(usage);
@@ -88,6 +91,8 @@ public record Explanation(
             out.append('\n');
         }
         out.append("  offences on record: ").append(offences).append('\n');
+        out.append("  greeting test pass: ").append(greetingPass.map(until -> "until " + until).orElse("none"))
+                .append('\n');
         out.append("  stress mode: ").append(underStress ? "on" : "off").append(", mode: ")
                 .append(mode.name().toLowerCase(Locale.ROOT)).append('\n');
         return out.toString();

@@ -75,6 +75,8 @@ public final class Guard {
     public static final int STRESS_MIN_ERROR_LIMIT = 2;
 
     static final long HOUSEKEEPING_MILLIS = 1_000;
+    private static final Decision TALKED_EARLY = new Decision.Refused(Reason.PREGREET,
+            "you talked before the greeting", Duration.ZERO);
     static final long SWEEP_MILLIS = 60_000;
 
     private final Supplier<GuardPolicy> policy;
@@ -90,6 +92,7 @@ public final class Guard {
     private final KnownClients known;
     private final AccountLocks accounts;
     private final List<Consumer<InetAddress>> knownListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final GreetingPasses greetingPasses;
     private final AtomicLong nextHousekeeping;
     private final AtomicLong nextSweep;
 
@@ -138,6 +141,7 @@ public final class Guard {
         // Suspended senders are kept beside the bans, with the same care.
         this.sending = new SendLimits(capacity, events, banFile == null ? null : banFile.resolveSibling("send-suspensions"),
                 saver, clock.instant());
+        this.greetingPasses = new GreetingPasses(capacity);
         long now = clock.millis();
         this.nextHousekeeping = new AtomicLong(now + HOUSEKEEPING_MILLIS);
         this.nextSweep = new AtomicLong(now + SWEEP_MILLIS);
@@ -439,10 +443,12 @@ public final class Guard {
                 new Explanation.Usage("message_rate_per_ip", messagesSent, messageRate.count(), messageRate.per()),
                 new Explanation.Usage("auth_failures", failures, authFailures.count(), authFailures.per()),
                 new Explanation.Usage("limit_hits", hits, LIMIT_HITS_FOR_BAN, LIMIT_HIT_WINDOW));
+        long passUntil = greetingPasses.until(keyHigh, keyLow, now);
         return new Explanation(client, countedAs, reason == null || current.observing(), Optional.ofNullable(reason),
                 Optional.ofNullable(rule), Optional.ofNullable(ban), usage, bans.offences(countedAs, now),
                 stress.on(), current.mode(), at,
-                lastLogin > 0 ? Optional.of(Instant.ofEpochMilli(lastLogin)) : Optional.empty());
+                lastLogin > 0 ? Optional.of(Instant.ofEpochMilli(lastLogin)) : Optional.empty(),
+                passUntil == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(passUntil)));
     }
 
     /** Whether the guard is in stress mode now. */
@@ -462,11 +468,12 @@ public final class Guard {
 
     /**
      * Clients with state in the per-client tables, summed over the tables (rates, failed logins,
-     * limit hits, offence history, neighbourhoods): never more than six times
+     * limit hits, offence history, neighbourhoods, greeting passes): never more than seven times
      * {@value #MAX_TRACKED_ADDRESSES}, however many addresses were seen.
      */
     public int trackedAddresses() {
-        return gate.size() + messages.size() + limitHits.size() + logins.size() + bans.tracked() + known.size();
+        return gate.size() + messages.size() + limitHits.size() + logins.size() + bans.tracked() + known.size()
+                + greetingPasses.size();
     }
 
     /** Runs the housekeeping now: ended bans, log summaries, expired entries, the ban file. */
@@ -475,6 +482,11 @@ public final class Guard {
         nextHousekeeping.set(now + HOUSEKEEPING_MILLIS);
         housekeeping(now);
         sweep(now);
+    }
+
+    /** Greeting-test passes granted since start (see {@link GuardedConnection#greetingWaited}), renewals included. */
+    public long greetingPassesGranted() {
+        return greetingPasses.granted();
     }
 
     /** Writes the ban file, and the known clients, now if they changed since they were last written (for shutdown). */
@@ -573,6 +585,35 @@ public final class Guard {
         return !current.observing() && bans.find(high, low, now) != null;
     }
 
+    boolean greetingPassed(Slot slot) {
+        GuardPolicy current = policy.get();
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        if (current.allows(AddressBits.high(slot.client(), ipv6), AddressBits.low(slot.client(), ipv6))) {
+            return true;
+        }
+        return greetingPasses.has(slot.keyHigh(), slot.keyLow(), clock.millis());
+    }
+
+    void greetingWaited(Slot slot, Duration remember) {
+        greetingPasses.grant(slot.keyHigh(), slot.keyLow(), clock.millis(), remember.toMillis());
+    }
+
+    Decision greetingFailed(Slot slot) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        GuardPolicy current = policy.get();
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        long high = AddressBits.high(slot.client(), ipv6);
+        long low = AddressBits.low(slot.client(), ipv6);
+        if (current.allows(high, low)) {
+            return Decision.ALLOWED;
+        }
+        boolean observed = current.observing();
+        events.connectionRefused(slot.keyHigh(), slot.keyLow(), slot.client(), slot.service(), Reason.PREGREET, observed, now);
+        limitHits.hit(slot.keyHigh(), slot.keyLow(), high, low, slot.client(), slot.service(), current, now);
+        return observed ? Decision.ALLOWED : TALKED_EARLY;
+    }
+
     void released(long keyHigh, long keyLow) {
         gate.release(keyHigh, keyLow, policy.get());
     }
@@ -607,5 +648,6 @@ public final class Guard {
         bans.sweep(now);
         known.sweep(now);
         accounts.sweep(now, policy.get());
+        greetingPasses.sweep(now);
     }
 }

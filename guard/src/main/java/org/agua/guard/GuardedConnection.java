@@ -101,4 +101,27 @@ public interface GuardedConnection {
     default boolean sessionClosedForErrors() {
         return false;
     }
+
+    /**
+     * Whether the client may skip the service's greeting test (a test where the service holds back
+     * the end of its greeting and a client that talks first gives itself away): it waited through
+     * the test within the time {@link #greetingWaited} was given, or it is an allowed client.
+     * Allocates nothing.
+     */
+    default boolean greetingPassed() {
+        return false;
+    }
+
+    /** Reports that the client waited through the greeting test: it skips the test for {@code remember}. */
+    default void greetingWaited(Duration remember) {
+    }
+
+    /**
+     * Reports that the client talked before the greeting was complete: a refusal for
+     * {@link Reason#PREGREET}, and one limit hit (see {@link Guard#LIMIT_HITS_FOR_BAN}). Allowed
+     * in mode observe (counted as a would-be refusal), and for allowed clients.
+     */
+    default Decision greetingFailed() {
+        return Decision.allowed();
+    }
 }

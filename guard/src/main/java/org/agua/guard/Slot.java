@@ -122,6 +122,21 @@ final class Slot implements GuardedConnection {
     }
 
     @Override
+    public boolean greetingPassed() {
+        return guard.greetingPassed(this);
+    }
+
+    @Override
+    public void greetingWaited(Duration remember) {
+        guard.greetingWaited(this, remember);
+    }
+
+    @Override
+    public Decision greetingFailed() {
+        return guard.greetingFailed(this);
+    }
+
+    @Override
     public String toString() {
         return "GuardedConnection[" + client.getHostAddress() + " " + service + (released ? " released]" : "]");
     }

@@ -41,6 +41,10 @@ public final class AdminMetrics implements AutoCloseable {
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }
+        // Its refusals are agua.refusals{reason=pregreet}; the clients that waited are counted here.
+        FunctionCounter.builder("agua.pregreet.passes", guard, Guard::greetingPassesGranted)
+                .description("clients that waited through the MX's pregreet test, and are greeted at once for pass_ttl")
+                .register(registry);
         Gauge.builder("agua.connections.open", guard, Guard::openConnections)
                 .description("connections open on all listeners").register(registry);
         Gauge.builder("agua.bans.active", guard, g -> g.bans().size())

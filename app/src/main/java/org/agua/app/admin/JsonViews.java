@@ -129,6 +129,7 @@ final class JsonViews {
         out.put("under_stress", e.underStress());
         out.put("mode", e.mode().name().toLowerCase(Locale.ROOT));
         out.put("at", e.at().toString());
+        out.put("greeting_pass_until", e.greetingPass().map(Object::toString).orElse(null));
         out.put("description", e.describe());
         return out;
     }

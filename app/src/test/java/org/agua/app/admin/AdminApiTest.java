@@ -263,6 +263,8 @@ class AdminApiTest {
         assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(metrics.body())
                 .contains("agua_refusals_total{reason=\"banned\"}")
+                .contains("agua_refusals_total{reason=\"pregreet\"}")
+                .contains("agua_pregreet_passes_total 0.0")
                 .contains("agua_connections_open")
                 .contains("agua_bans_active 0.0")
                 .contains("agua_config_generation 1.0")
