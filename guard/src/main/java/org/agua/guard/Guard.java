@@ -29,6 +29,7 @@ import java.util.function.Supplier;
  *   <li>{@code StressMode}: Postfix's stress mode, which shortens {@link #effectiveIdleTimeout} and
  *       {@link #effectiveErrorLimit} above {@value #STRESS_ON_PERCENT} % of {@code max_connections};</li>
  *   <li>{@code MessageRateLimit}: {@code message_rate_per_ip};</li>
+ *   <li>{@code RecipientRates}: {@code message_rate_per_recipient}, counted per mailbox name;</li>
  *   <li>{@code FailedLogins}: {@code auth_failures}, the failed-login delay, stale passwords;</li>
  *   <li>{@code LimitHits}: {@value #LIMIT_HITS_FOR_BAN} limit hits within {@link #LIMIT_HIT_WINDOW}
  *       ban a client;</li>
@@ -83,6 +84,7 @@ public final class Guard {
     private final MessageRateLimit messages;
     private final FailedLogins logins;
     private final SendLimits sending;
+    private final RecipientRates mailboxes;
     private final AtomicLong nextHousekeeping;
     private final AtomicLong nextSweep;
 
@@ -128,6 +130,7 @@ public final class Guard {
         // Suspended senders are kept beside the bans, with the same care.
         this.sending = new SendLimits(capacity, events, banFile == null ? null : banFile.resolveSibling("send-suspensions"),
                 saver, clock.instant());
+        this.mailboxes = new RecipientRates(capacity, events);
         long now = clock.millis();
         this.nextHousekeeping = new AtomicLong(now + HOUSEKEEPING_MILLIS);
         this.nextSweep = new AtomicLong(now + SWEEP_MILLIS);
@@ -426,6 +429,21 @@ public final class Guard {
         return sending.recipient(slot, user, policy.get(), now);
     }
 
+    Decision deliveryAllowed(Slot slot, String mailbox) {
+        GuardPolicy current = policy.get();
+        Optional<Rate> rate = current.messageRatePerRecipient();
+        if (rate.isEmpty()) {
+            return Decision.ALLOWED;
+        }
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        if (current.allows(AddressBits.high(slot.client(), ipv6), AddressBits.low(slot.client(), ipv6))) {
+            return Decision.ALLOWED;
+        }
+        return mailboxes.delivery(slot, mailbox, rate.get(), current.observing(), now);
+    }
+
     LoginPenalty loginFailed(Slot slot, String user, String secret) {
         long now = clock.millis();
         housekeepingIfDue(now);
@@ -488,5 +506,6 @@ public final class Guard {
         limitHits.sweep(now);
         logins.sweep(now);
         bans.sweep(now);
+        mailboxes.sweep(policy.get().messageRatePerRecipient().orElse(null), now);
     }
 }

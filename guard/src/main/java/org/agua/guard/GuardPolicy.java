@@ -27,6 +27,9 @@ import java.util.Optional;
  *                            every interface, the machine's addresses): never banned automatically,
  *                            as if allowed, and no automatic ban of a wider network covers one.
  *                            Built by whoever builds the policy, once per configuration generation
+ * @param messageRatePerRecipient messages one local mailbox may receive from unauthenticated,
+ *                            not allowed clients (see {@link GuardedConnection#deliveryAllowed});
+ *                            empty for {@code message_rate_per_recipient: off}, the default
  */
 public record GuardPolicy(
         AddressRules rules,
@@ -44,7 +47,8 @@ public record GuardPolicy(
         Optional<Neighbourhood> neighbourhood,
         AddressSet ownAddresses,
         Rate sendRatePerUser,
-        Rate recipientsRatePerUser) {
+        Rate recipientsRatePerUser,
+        Optional<Rate> messageRatePerRecipient) {
 
     public enum Mode { ENFORCE, OBSERVE }
 
@@ -69,6 +73,7 @@ public record GuardPolicy(
         Objects.requireNonNull(ownAddresses, "ownAddresses");
         Objects.requireNonNull(sendRatePerUser, "sendRatePerUser");
         Objects.requireNonNull(recipientsRatePerUser, "recipientsRatePerUser");
+        Objects.requireNonNull(messageRatePerRecipient, "messageRatePerRecipient");
         if (maxConnections < 1 || maxConnectionsPerIp < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
@@ -84,6 +89,17 @@ public record GuardPolicy(
         if (banTimeMax.compareTo(banTime) < 0) {
             throw new IllegalArgumentException("ban_time_max must be at least ban_time");
         }
+    }
+
+    /** With no limit on the mail one mailbox receives ({@code message_rate_per_recipient: off}). */
+    public GuardPolicy(AddressRules rules, int maxConnections, int maxConnectionsPerIp, int ipv6Prefix,
+                       Duration idleTimeout, int errorLimit, Mode mode, Rate connectionRatePerIp,
+                       Rate messageRatePerIp, Rate authFailures, Duration banTime, Duration banTimeMax,
+                       Optional<Neighbourhood> neighbourhood, AddressSet ownAddresses, Rate sendRatePerUser,
+                       Rate recipientsRatePerUser) {
+        this(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
+                connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, Optional.empty());
     }
 
     /** With the default limits of what one user may send. */
@@ -154,6 +170,13 @@ public record GuardPolicy(
     public GuardPolicy withOwnAddresses(AddressSet ownAddresses) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
                 mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
+    }
+
+    /** A copy with {@code message_rate_per_recipient} replaced; empty turns it off. */
+    public GuardPolicy withMessageRatePerRecipient(Optional<Rate> messageRatePerRecipient) {
+        return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, messageRatePerRecipient);
     }
 
     public boolean observing() {

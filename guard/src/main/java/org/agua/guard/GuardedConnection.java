@@ -67,6 +67,20 @@ public interface GuardedConnection {
     }
 
     /**
+     * Asks for, and counts, one message from this client for the local {@code mailbox} against
+     * {@code message_rate_per_recipient}, whoever sends to it: refused with
+     * {@link Reason#MAILBOX_RATE} and a retry hint once the mailbox had its share, which stops a
+     * bombing from many addresses that each stay under {@code message_rate_per_ip}. Only an allowed
+     * message is counted, so ask as the last check before accepting the recipient. {@code mailbox}
+     * is an opaque name that the caller makes canonical (the same for every address that reaches
+     * the mailbox). Always allowed when the limit is off and for allowed clients; the caller
+     * exempts authenticated sessions by not asking.
+     */
+    default Decision deliveryAllowed(String mailbox) {
+        return Decision.allowed();
+    }
+
+    /**
      * Reports a failed login of {@code user} with {@code secret} (the password or credential the
      * client sent: only a salted hash of it is kept, to recognise the same stale password sent
      * again; null when the mechanism gives none, and then every failure counts). Returns how long

@@ -24,7 +24,12 @@ public enum Reason {
     /** An authenticated user addressed recipients faster than {@code recipients_rate_per_user} (refuses the recipient). */
     RECIPIENT_RATE(false),
     /** An authenticated user who kept hitting those limits may not send for a while (refuses the message). */
-    SENDING_SUSPENDED(true);
+    SENDING_SUSPENDED(true),
+    /**
+     * Messages for one mailbox (an opaque name the protocol gives) arrived faster than
+     * {@code message_rate_per_recipient} (refuses that recipient, not the message or the connection).
+     */
+    MAILBOX_RATE(false);
 
     private final boolean permanent;
 

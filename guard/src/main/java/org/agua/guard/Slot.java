@@ -97,6 +97,11 @@ final class Slot implements GuardedConnection {
     }
 
     @Override
+    public Decision deliveryAllowed(String mailbox) {
+        return guard.deliveryAllowed(this, mailbox);
+    }
+
+    @Override
     public Decision messageAllowed() {
         return guard.messageAllowed(this);
     }
