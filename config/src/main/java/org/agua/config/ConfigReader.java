@@ -45,7 +45,8 @@ final class ConfigReader {
         s.put("pop3", List.of("require_tls_for_auth"));
         s.put("guard", List.of("block", "allow", "max_connections", "max_connections_per_ip", "connection_rate_per_ip",
                 "message_rate_per_ip", "auth_failures", "ban_time", "ban_time_max", "ipv6_prefix", "neighbourhood",
-                "idle_timeout", "error_limit", "mode", "send_rate_per_user", "recipients_rate_per_user"));
+                "idle_timeout", "error_limit", "mode", "send_rate_per_user", "recipients_rate_per_user",
+                "message_rate_per_recipient"));
         s.put("neighbourhood", List.of("bans", "ipv4_prefix", "ipv6_prefix"));
         s.put("logging", List.of("dir", "level", "max_file_size", "max_total_size"));
         s.put("admin", List.of("metrics_without_token"));
@@ -264,7 +265,21 @@ final class ConfigReader {
                 s.integer("error_limit", d.errorLimit(), 1, 1_000_000),
                 s.parsed("mode", d.mode(), "enforce or observe", ConfigReader::mode),
                 s.parsed("send_rate_per_user", d.sendRatePerUser(), "a rate", Rate::parse),
-                s.parsed("recipients_rate_per_user", d.recipientsRatePerUser(), "a rate", Rate::parse));
+                s.parsed("recipients_rate_per_user", d.recipientsRatePerUser(), "a rate", Rate::parse),
+                s.parsed("message_rate_per_recipient", d.messageRatePerRecipient(), "off or a rate", ConfigReader::rateOrOff));
+    }
+
+    /** {@code off} (also written {@code false} or {@code no}, quoted or not), or a rate. */
+    private static Optional<Rate> rateOrOff(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("off") || t.equals("false") || t.equals("no")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Rate.parse(text));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ", or off");
+        }
     }
 
     /**

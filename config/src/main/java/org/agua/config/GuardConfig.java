@@ -15,6 +15,7 @@ import org.agua.guard.Neighbourhood;
  * {@link #toPolicy} does not throw for a loaded configuration.
  *
  * @param neighbourhood {@code neighbourhood}; empty for {@code neighbourhood: off}
+ * @param messageRatePerRecipient {@code message_rate_per_recipient}; empty for {@code off}, the default
  */
 public record GuardConfig(
         List<Cidr> block,
@@ -32,7 +33,8 @@ public record GuardConfig(
         int errorLimit,
         GuardPolicy.Mode mode,
         Rate sendRatePerUser,
-        Rate recipientsRatePerUser) {
+        Rate recipientsRatePerUser,
+        Optional<Rate> messageRatePerRecipient) {
 
     public GuardConfig {
         block = List.copyOf(block);
@@ -56,7 +58,8 @@ public record GuardConfig(
                 10,
                 GuardPolicy.Mode.ENFORCE,
                 new Rate(200, Duration.ofHours(1)),
-                new Rate(1000, Duration.ofHours(1)));
+                new Rate(1000, Duration.ofHours(1)),
+                Optional.empty());
     }
 
     /**
@@ -69,7 +72,8 @@ public record GuardConfig(
         return new GuardPolicy(
                 AddressRules.of(block, allow), maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
                 guardRate(connectionRatePerIp), guardRate(messageRatePerIp), guardRate(authFailures), banTime, banTimeMax,
-                neighbourhood, ownAddresses, guardRate(sendRatePerUser), guardRate(recipientsRatePerUser));
+                neighbourhood, ownAddresses, guardRate(sendRatePerUser), guardRate(recipientsRatePerUser),
+                messageRatePerRecipient.map(GuardConfig::guardRate));
     }
 
     /** As {@link #toPolicy(AddressSet)} with no own addresses, for tools and tests that bind no listener. */

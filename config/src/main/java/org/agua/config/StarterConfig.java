@@ -89,6 +89,8 @@ public final class StarterConfig {
               mode: enforce                    # or 'observe': log what would be refused, refuse nothing
               send_rate_per_user: 200/1h       # messages one authenticated user may submit
               recipients_rate_per_user: 1000/1h   # and recipients; over either: 451 4.7.1
+              message_rate_per_recipient: off  # e.g. 300/1h: mail for one local mailbox beyond it gets 451
+                                               #   at RCPT (senders retry later; allowed and authenticated exempt)
 
             logging:
               dir: logs                        # agua.log and security.log
