@@ -42,6 +42,11 @@ public final class Transaction {
         remote.add(address);
     }
 
+    /** Whether {@code mailbox} already is a recipient: the message goes to it once, however often it was named. */
+    public boolean delivers(Mailbox mailbox) {
+        return mailboxes.contains(mailbox);
+    }
+
     /** The addresses of other domains to relay to, each once. */
     public List<String> remoteRecipients() {
         return List.copyOf(remote);
