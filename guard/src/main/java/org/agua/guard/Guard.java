@@ -444,6 +444,16 @@ public final class Guard {
         return mailboxes.delivery(slot, mailbox, rate.get(), current.observing(), now);
     }
 
+    void deliveryAbandoned(Slot slot, String mailbox) {
+        GuardPolicy current = policy.get();
+        Optional<Rate> rate = current.messageRatePerRecipient();
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        if (rate.isEmpty() || current.allows(AddressBits.high(slot.client(), ipv6), AddressBits.low(slot.client(), ipv6))) {
+            return;
+        }
+        mailboxes.abandoned(mailbox, rate.get(), clock.millis());
+    }
+
     LoginPenalty loginFailed(Slot slot, String user, String secret) {
         long now = clock.millis();
         housekeepingIfDue(now);

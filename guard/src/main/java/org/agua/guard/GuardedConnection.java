@@ -71,13 +71,24 @@ public interface GuardedConnection {
      * {@code message_rate_per_recipient}, whoever sends to it: refused with
      * {@link Reason#MAILBOX_RATE} and a retry hint once the mailbox had its share, which stops a
      * bombing from many addresses that each stay under {@code message_rate_per_ip}. Only an allowed
-     * message is counted, so ask as the last check before accepting the recipient. {@code mailbox}
+     * message is counted, so ask as the last check before accepting the recipient, and give the
+     * message back with {@link #deliveryAbandoned} if it is not delivered after all. {@code mailbox}
      * is an opaque name that the caller makes canonical (the same for every address that reaches
      * the mailbox). Always allowed when the limit is off and for allowed clients; the caller
      * exempts authenticated sessions by not asking.
      */
     default Decision deliveryAllowed(String mailbox) {
         return Decision.allowed();
+    }
+
+    /**
+     * Gives back one message that {@link #deliveryAllowed} allowed for {@code mailbox}, whose
+     * transaction ended without it (given up, refused, failed, or the connection lost), so that
+     * only delivered mail uses the mailbox's share. Call it once per allowed message at most: a
+     * message never counted (limit off, allowed client) is ignored only while that still holds,
+     * so a reload in between may give back a message that was not counted, which lets one more in.
+     */
+    default void deliveryAbandoned(String mailbox) {
     }
 
     /**

@@ -11,8 +11,9 @@ import java.util.LinkedHashMap;
  * opaque name: the guard knows nothing of mail, and the caller names the mailbox canonically
  * (one name for every address that reaches it), as {@link SendLimits} is given login names.
  *
- * <p>Only an allowed delivery is counted (mode observe counts the ones it would have refused): a
- * refusal costs the mailbox nothing, so senders that retry later get in once the window moves. A
+ * <p>Only an allowed delivery is counted (mode observe counts the ones it would have refused), and
+ * one that is given back ({@link #abandoned}) is not: a refusal costs the mailbox nothing, so
+ * senders that retry later get in once the window moves. A
  * refusal is no limit hit: the senders are not at fault, many are bystanders writing to a mailbox
  * under attack. Known limit: anyone may use up a mailbox's allowance, and then its legitimate mail
  * waits in the senders' queues with the rest; it is delayed, never lost.
@@ -61,6 +62,20 @@ final class RecipientRates {
         }
         events.deliveryRefused(mailbox, slot.client(), slot.service(), rate, retry, observing, now);
         return observing ? Decision.ALLOWED : new Decision.Refused(Reason.MAILBOX_RATE, TOO_MANY, retry);
+    }
+
+    /**
+     * Gives back one message that {@link #delivery} allowed for {@code mailbox} and that was not
+     * delivered after all, so that only delivered mail uses the mailbox's share: otherwise a
+     * client could shut a mailbox for the window with RCPT and RSET alone, at no cost.
+     */
+    void abandoned(String mailbox, Rate rate, long now) {
+        synchronized (counts) {
+            SlidingCount count = counts.get(mailbox);
+            if (count != null) {
+                count.remove(now, rate.per().toMillis());
+            }
+        }
     }
 
     /**

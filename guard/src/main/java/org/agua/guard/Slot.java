@@ -102,6 +102,11 @@ final class Slot implements GuardedConnection {
     }
 
     @Override
+    public void deliveryAbandoned(String mailbox) {
+        guard.deliveryAbandoned(this, mailbox);
+    }
+
+    @Override
     public Decision messageAllowed() {
         return guard.messageAllowed(this);
     }

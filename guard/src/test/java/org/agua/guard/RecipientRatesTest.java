@@ -78,6 +78,43 @@ class RecipientRatesTest {
     }
 
     @Test
+    void aMessageGivenBackLeavesRoomForAnother() {
+        Guard guard = new Guard(() -> perRecipient(GuardPolicy.defaults(), 2, Duration.ofMinutes(1)), clock);
+        GuardedConnection sender = admit(guard, ip("198.51.100.1"));
+        for (int i = 0; i < 10; i++) {
+            assertThat(sender.deliveryAllowed(BOB).isAllowed()).isTrue();
+            sender.deliveryAbandoned(BOB);
+        }
+        sender.deliveryAllowed(BOB);
+        sender.deliveryAllowed(BOB);
+        assertThat(sender.deliveryAllowed(BOB).isAllowed()).as("two delivered use the share").isFalse();
+
+        sender.deliveryAbandoned(BOB);
+        assertThat(sender.deliveryAllowed(BOB).isAllowed()).isTrue();
+        sender.deliveryAbandoned(ALICE);
+        assertThat(sender.deliveryAllowed(ALICE).isAllowed()).as("a mailbox never counted").isTrue();
+        assertThat(sender.deliveryAllowed(ALICE).isAllowed()).isTrue();
+        assertThat(sender.deliveryAllowed(ALICE).isAllowed()).as("giving back nothing made no room").isFalse();
+    }
+
+    @Test
+    void aMessageCountedInThePreviousWindowIsGivenBackFromIt() {
+        Rate rate = new Rate(2, Duration.ofMinutes(1));
+        SlidingCount count = new SlidingCount(clock.millis());
+        long per = rate.per().toMillis();
+        count.add(clock.millis(), per);
+        count.add(clock.millis(), per);
+        clock.advance(Duration.ofSeconds(90));
+        assertThat(count.estimate(clock.millis(), per)).isEqualTo(1.0);
+
+        count.remove(clock.millis(), per);
+        assertThat(count.estimate(clock.millis(), per)).isEqualTo(0.5);
+        count.remove(clock.millis(), per);
+        count.remove(clock.millis(), per);
+        assertThat(count.estimate(clock.millis(), per)).as("never below nothing").isZero();
+    }
+
+    @Test
     void offLimitsNothing() {
         Guard guard = new Guard(GuardPolicy::defaults, clock);
         assertThat(GuardPolicy.defaults().messageRatePerRecipient()).isEmpty();

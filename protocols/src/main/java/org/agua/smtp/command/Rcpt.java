@@ -101,17 +101,21 @@ final class Rcpt implements SmtpCommand {
      * bombing, likely from many addresses): this recipient is deferred, and the other recipients of
      * the transaction are accepted as usual. The guard counts the mailbox it is asked about when it
      * allows it, so it is asked last, once the recipient is otherwise good: a refused RCPT costs the
-     * mailbox nothing. The mailbox is named by the Maildir the message goes to, so every spelling of
-     * the address counts as one, and a mailbox named twice in one transaction (it gets the message
-     * once) counts once. A transaction given up after RCPT (RSET, a refused or failed DATA, a lost
-     * connection) still counts, which errs on the side of the mailbox. Only the MX listener is
-     * limited, and an authenticated session is not: its sender has limits of its own.
+     * mailbox nothing; and the session gives the count back if the message is not delivered after
+     * all (see {@link SmtpSession#giveBackMailboxCounts}). The mailbox is named by the Maildir the
+     * message goes to, so every spelling of the address counts as one, and a mailbox named twice in
+     * one transaction (it gets the message once) counts once. Only the MX listener is limited, and
+     * an authenticated session is not: its sender has limits of its own.
      */
     private static boolean overMailboxLimit(SmtpSession session, Transaction transaction, Mailbox mailbox) {
         if (session.service() != SmtpService.MX || session.authenticated() != null || transaction.delivers(mailbox)) {
             return false;
         }
-        return !session.guard().deliveryAllowed(mailbox.address()).isAllowed();
+        if (!session.guard().deliveryAllowed(mailbox.address()).isAllowed()) {
+            return true;
+        }
+        transaction.countedForMailboxRate(mailbox);
+        return false;
     }
 
     private static Reply unknown(String address) {
