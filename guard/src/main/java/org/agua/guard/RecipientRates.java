@@ -13,10 +13,10 @@ import java.util.LinkedHashMap;
  *
  * <p>Only an allowed delivery is counted (mode observe counts the ones it would have refused), and
  * one that is given back ({@link #abandoned}) is not: a refusal costs the mailbox nothing, so
- * senders that retry later get in once the window moves. A
- * refusal is no limit hit: the senders are not at fault, many are bystanders writing to a mailbox
- * under attack. Known limit: anyone may use up a mailbox's allowance, and then its legitimate mail
- * waits in the senders' queues with the rest; it is delayed, never lost.
+ * senders that retry later get in once the window moves. A refusal is no limit hit: the senders
+ * are not at fault, many are bystanders writing to a mailbox under attack. Known limit: anyone may
+ * use up a mailbox's allowance, and then its legitimate mail waits in the senders' queues with the
+ * rest; it is delayed, never lost.
  *
  * <p>Memory is bounded: at most {@code capacity} mailboxes are counted, the least recently counted
  * forgotten first, and {@link #sweep} drops those whose window has passed. Counting a mailbox
