@@ -19,6 +19,7 @@ import org.agua.guard.Reserve;
  * @param knownClientsRemember {@code known_clients.remember}; zero remembers no one
  * @param reservedConnections  {@code known_clients.reserved_connections}
  * @param pregreet      {@code pregreet}: read by the MX listener, not by the guard's policy
+ * @param messageRatePerRecipient {@code message_rate_per_recipient}; empty for {@code off}, the default
  */
 public record GuardConfig(
         List<Cidr> block,
@@ -41,7 +42,8 @@ public record GuardConfig(
         Reserve reservedConnections,
         Rate accountFailures,
         Duration accountLockTime,
-        PregreetConfig pregreet) {
+        PregreetConfig pregreet,
+        Optional<Rate> messageRatePerRecipient) {
 
     public GuardConfig {
         block = List.copyOf(block);
@@ -70,7 +72,8 @@ public record GuardConfig(
                 Reserve.DEFAULT,
                 new Rate(GuardPolicy.DEFAULT_ACCOUNT_FAILURES.count(), GuardPolicy.DEFAULT_ACCOUNT_FAILURES.per()),
                 GuardPolicy.DEFAULT_ACCOUNT_LOCK_TIME,
-                PregreetConfig.defaults());
+                PregreetConfig.defaults(),
+                Optional.empty());
     }
 
     /**
@@ -84,7 +87,8 @@ public record GuardConfig(
                 AddressRules.of(block, allow), maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
                 guardRate(connectionRatePerIp), guardRate(messageRatePerIp), guardRate(authFailures), banTime, banTimeMax,
                 neighbourhood, ownAddresses, guardRate(sendRatePerUser), guardRate(recipientsRatePerUser),
-                knownClientsRemember, reservedConnections, guardRate(accountFailures), accountLockTime);
+                knownClientsRemember, reservedConnections, guardRate(accountFailures), accountLockTime,
+                messageRatePerRecipient.map(GuardConfig::guardRate));
     }
 
     /** As {@link #toPolicy(AddressSet)} with no own addresses, for tools and tests that bind no listener. */

@@ -29,6 +29,7 @@ import java.util.function.Supplier;
  *   <li>{@code StressMode}: Postfix's stress mode, which shortens {@link #effectiveIdleTimeout} and
  *       {@link #effectiveErrorLimit} above {@value #STRESS_ON_PERCENT} % of {@code max_connections};</li>
  *   <li>{@code MessageRateLimit}: {@code message_rate_per_ip};</li>
+ *   <li>{@code RecipientRates}: {@code message_rate_per_recipient}, counted per mailbox name;</li>
  *   <li>{@code FailedLogins}: {@code auth_failures}, the failed-login delay, stale passwords;</li>
  *   <li>{@code LimitHits}: {@value #LIMIT_HITS_FOR_BAN} limit hits within {@link #LIMIT_HIT_WINDOW}
  *       ban a client;</li>
@@ -93,6 +94,7 @@ public final class Guard {
     private final AccountLocks accounts;
     private final List<Consumer<InetAddress>> knownListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final GreetingPasses greetingPasses;
+    private final RecipientRates mailboxes;
     private final AtomicLong nextHousekeeping;
     private final AtomicLong nextSweep;
 
@@ -142,6 +144,7 @@ public final class Guard {
         this.sending = new SendLimits(capacity, events, banFile == null ? null : banFile.resolveSibling("send-suspensions"),
                 saver, clock.instant());
         this.greetingPasses = new GreetingPasses(capacity);
+        this.mailboxes = new RecipientRates(capacity, events);
         long now = clock.millis();
         this.nextHousekeeping = new AtomicLong(now + HOUSEKEEPING_MILLIS);
         this.nextSweep = new AtomicLong(now + SWEEP_MILLIS);
@@ -522,6 +525,31 @@ public final class Guard {
         return sending.recipient(slot, user, policy.get(), now);
     }
 
+    Decision deliveryAllowed(Slot slot, String mailbox) {
+        GuardPolicy current = policy.get();
+        Optional<Rate> rate = current.messageRatePerRecipient();
+        if (rate.isEmpty()) {
+            return Decision.ALLOWED;
+        }
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        if (current.allows(AddressBits.high(slot.client(), ipv6), AddressBits.low(slot.client(), ipv6))) {
+            return Decision.ALLOWED;
+        }
+        return mailboxes.delivery(slot, mailbox, rate.get(), current.observing(), now);
+    }
+
+    void deliveryAbandoned(Slot slot, String mailbox) {
+        GuardPolicy current = policy.get();
+        Optional<Rate> rate = current.messageRatePerRecipient();
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        if (rate.isEmpty() || current.allows(AddressBits.high(slot.client(), ipv6), AddressBits.low(slot.client(), ipv6))) {
+            return;
+        }
+        mailboxes.abandoned(mailbox, rate.get(), clock.millis());
+    }
+
     LoginPenalty loginFailed(Slot slot, String user, String secret) {
         long now = clock.millis();
         housekeepingIfDue(now);
@@ -649,5 +677,6 @@ public final class Guard {
         known.sweep(now);
         accounts.sweep(now, policy.get());
         greetingPasses.sweep(now);
+        mailboxes.sweep(policy.get().messageRatePerRecipient().orElse(null), now);
     }
 }

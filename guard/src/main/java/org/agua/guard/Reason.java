@@ -31,7 +31,12 @@ public enum Reason {
      * The client talked before the service's greeting was complete (Postfix postscreen's pregreet
      * test): refuses the connection, and is a limit hit. Waiting for the greeting next time helps.
      */
-    PREGREET(false);
+    PREGREET(false),
+    /**
+     * Messages for one mailbox (an opaque name the protocol gives) arrived faster than
+     * {@code message_rate_per_recipient} (refuses that recipient, not the message or the connection).
+     */
+    MAILBOX_RATE(false);
 
     private final boolean permanent;
 

@@ -102,6 +102,16 @@ final class Slot implements GuardedConnection {
     }
 
     @Override
+    public Decision deliveryAllowed(String mailbox) {
+        return guard.deliveryAllowed(this, mailbox);
+    }
+
+    @Override
+    public void deliveryAbandoned(String mailbox) {
+        guard.deliveryAbandoned(this, mailbox);
+    }
+
+    @Override
     public Decision messageAllowed() {
         return guard.messageAllowed(this);
     }
