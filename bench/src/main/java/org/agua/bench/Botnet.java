@@ -511,10 +511,12 @@ final class Botnet {
                 }, millis, TimeUnit.MILLISECONDS);
             }
 
+            /** Counts a refused connection by its reply, up to a comma (after it, a server may add a trace id). */
             private void refusal(String reply) {
                 refusedHere = true;
                 refused.incrementAndGet();
-                String key = reply.length() > 40 ? reply.substring(0, 40) : reply;
+                String key = reply.indexOf(',') > 0 ? reply.substring(0, reply.indexOf(',')) : reply;
+                key = key.length() > 60 ? key.substring(0, 60) : key;
                 refusalReplies.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
             }
 

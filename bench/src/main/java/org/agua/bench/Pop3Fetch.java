@@ -33,9 +33,10 @@ final class Pop3Fetch extends SimpleChannelInboundHandler<String> {
             return step == Step.PASS && reply.startsWith("-ERR") && !reply.contains("[IN-USE]");
         }
 
-        /** A short name of the failure for counting: the step and the reply's first words. */
+        /** A short name of the failure for counting: the step and the reply up to a comma (a trace id may follow). */
         String kind() {
-            String r = reply.length() > 40 ? reply.substring(0, 40) : reply;
+            String r = reply.indexOf(',') > 0 ? reply.substring(0, reply.indexOf(',')) : reply;
+            r = r.length() > 60 ? r.substring(0, 60) : r;
             return step.name().toLowerCase() + ": " + r;
         }
     }
