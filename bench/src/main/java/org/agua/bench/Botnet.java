@@ -210,15 +210,14 @@ final class Botnet {
         }
         long begin = System.nanoTime();
         Attack attack = new Attack(accounts, password, realPasswordAt, begin, duration, maxConnections);
-        CustomerPhase customers = new CustomerPhase(accounts, password);
-        customers.start(duration);
         // Bots come up over the first tenth of the attack, not all in one burst.
         long ramp = duration.toNanos() / 10;
         for (int i = 0; i < bots; i++) {
             Attack.Bot bot = attack.new Bot(i);
-            long at = begin + ramp * i / bots;
-            clients.later(bot::connect, Math.max(0, (at - System.nanoTime()) / 1_000_000));
+            clients.later(bot::connect, ramp * i / bots / 1_000_000);
         }
+        CustomerPhase customers = new CustomerPhase(accounts, password);
+        customers.start(duration);
         Clients.sleepMillis((attack.deadline - System.nanoTime()) / 1_000_000);
         Customers seen = customers.stop(unloaded.known());
         attack.stop();
