@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Scenario 9, a botnet against POP3 (SPEC section 10): many addresses, each below every
@@ -501,8 +501,7 @@ final class Botnet {
                 ctx.writeAndFlush("QUIT\r\n");
             }
 
-            private void later(ChannelHandlerContext ctx, java.util.function.Consumer<ChannelHandlerContext> task,
-                               long millis) {
+            private void later(ChannelHandlerContext ctx, Consumer<ChannelHandlerContext> task, long millis) {
                 ctx.executor().schedule(() -> {
                     if (ctx.channel().isActive() && !stopping) {
                         task.accept(ctx);
