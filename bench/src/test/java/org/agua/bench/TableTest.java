@@ -36,6 +36,30 @@ class TableTest {
         assertThat(out).contains("| 3 blocked flood | 10,000 refusals/s | 9,000 refusals/s | 0.90 | d-agua-cluster;");
     }
 
+    @Test
+    void smtpRowsSayWhatFractionOfTheDiskFloorTheyReachedAndGeneratorBoundFiguresSaySo() throws Exception {
+        Path file = dir.resolve("results.jsonl");
+        String floor = """
+                {"target": "disk", "scenario": "disk-floor", "row": "disk floor, 1 thread", "unit": "msg/s",
+                 "headline": 2000.0, "better": "higher", "bar": "", "bar_met": true, "details": "p50 0.5 ms",
+                 "load_average": 1.5}
+                """.replace("\n", " ") + "\n";
+        String smtp = """
+                {"target": "%s", "scenario": "1", "row": "1 smtp throughput, 1 sender", "unit": "msg/s",
+                 "headline": %s, "better": "higher", "bar": "", "bar_met": null, "details": "d",
+                 "generator_bound": %s}
+                """;
+        Files.writeString(file, floor + smtp.formatted("agua", 1500.0, false).replace("\n", " ") + "\n"
+                + smtp.formatted("postfix-dovecot", 500.0, true).replace("\n", " ") + "\n");
+
+        String out = print(file);
+
+        assertThat(out).contains("| disk floor, 1 thread | 2,000 msg/s | — | — | measured | p50 0.5 ms; load average 1.5 |");
+        assertThat(out).contains("| 1 smtp throughput, 1 sender | 1,500 msg/s | 500 msg/s (generator-bound) | 3.00 |");
+        assertThat(out).contains("Agua 75 % of the disk floor (1 thread), peer 25 %;");
+        assertThat(out).doesNotContain("| disk floor, 1 thread | 2,000 msg/s | not run");
+    }
+
     private static String print(Path file) throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
