@@ -424,9 +424,10 @@ public final class Bench {
         Object cpuSink = r.fields.get("cpu_sink_pct");
         System.out.printf("[%s] %-42s %12s %-12s %s%s%n", target, r.row,
                 r.headline == null ? "—" : Table.number(r.headline), r.unit, r.details,
-                "; cpu server %s, generator %s%% (busiest loop %s%%)%s%s".formatted(
+                "; cpu server %s, generator %s%% (busiest loop %s%%)%s, load average %s%s".formatted(
                         cpuServer == null ? "n/a" : cpuServer + "%", r.fields.get("cpu_generator_pct"),
                         r.fields.get("generator_busiest_loop_pct"), cpuSink == null ? "" : ", sink " + cpuSink + "%",
+                        r.fields.get("load_average"),
                         Boolean.TRUE.equals(r.fields.get("generator_bound")) ? "; generator-bound" : ""));
     }
 }

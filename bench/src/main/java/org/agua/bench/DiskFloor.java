@@ -93,7 +93,8 @@ public final class DiskFloor {
     /**
      * An unrecorded warm-up (the JIT), then one thread and {@value #PARALLEL} threads, each for at
      * most {@code duration} and {@code maxMessages} messages, in a fresh Maildir under {@code dir}
-     * that is removed afterwards. Each row carries the load average at its end: the disk is shared.
+     * that is removed afterwards. Each row carries the load average at its end ({@link ServerStats}):
+     * the disk is shared.
      */
     static List<Result> measure(Path dir, Duration duration, int maxMessages) throws IOException, InterruptedException {
         List<Result> results = new ArrayList<>();
@@ -101,7 +102,7 @@ public final class DiskFloor {
         for (int threads : new int[] {1, PARALLEL}) {
             var cpu = new ServerStats(List.of(), -1).cpu();
             Result r = run(dir, threads, duration, maxMessages).result();
-            results.add(cpu.stop(r).put("load_average", loadAverage()));
+            results.add(cpu.stop(r));
         }
         return results;
     }
@@ -165,15 +166,6 @@ public final class DiskFloor {
             folder.force(true);
         }
         Files.delete(file);
-    }
-
-    /** The 1-minute load average, or null where there is no /proc/loadavg. */
-    static Double loadAverage() {
-        try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 
     private static void removeTree(Path root) throws IOException {

@@ -158,7 +158,9 @@ final class ServerStats {
          * Adds {@code cpu_server_pct}, {@code cpu_generator_pct} (and {@code cpu_sink_pct}), in % of
          * one core; {@code generator_cpu}, in % of the {@code generator_cores} the generator may use;
          * {@code generator_busiest_loop_pct}, its busiest event loop in % of one core;
-         * {@code server_cores}; {@code generator_bound} and {@code machine_bound}.
+         * {@code server_cores}; {@code generator_bound} and {@code machine_bound}; and
+         * {@code load_average}, the machine's 1-minute load average at the end: on a shared machine
+         * a figure taken at a load above its cores is the share the others left.
          */
         Result stop(Result r) {
             double wall = (System.nanoTime() - begin) / 1e9;
@@ -184,6 +186,7 @@ final class ServerStats {
             r.put("generator_bound", generatorBound(g, busiest, generatorCores, known() ? s : null, serverCores));
             int cores = machineCores();
             r.put("machine_bound", known() && s + g + k >= 90.0 * cores);
+            r.put("load_average", loadAverage());
             return r;
         }
     }
@@ -230,6 +233,15 @@ final class ServerStats {
             n += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
         }
         return n;
+    }
+
+    /** The 1-minute load average, or null where there is no /proc/loadavg. */
+    static Double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Every core of the machine, whatever this process's affinity. */

@@ -150,8 +150,10 @@ public final class Table {
         Object s = m.get("cpu_server_pct");
         Object g = m.get("cpu_generator_pct");
         Object k = m.get("cpu_sink_pct");
-        String text = "%s cpu server %s, generator %s%s".formatted(who, s == null ? "n/a" : "%.0f %%".formatted((Double) s),
-                g == null ? "n/a" : "%.0f %%".formatted((Double) g), k == null ? "" : ", sink %.0f %%".formatted((Double) k));
+        Object load = m.get("load_average");
+        String text = "%s cpu server %s, generator %s%s%s".formatted(who, s == null ? "n/a" : "%.0f %%".formatted((Double) s),
+                g == null ? "n/a" : "%.0f %%".formatted((Double) g), k == null ? "" : ", sink %.0f %%".formatted((Double) k),
+                load == null ? "" : ", load average %s".formatted(load));
         return Boolean.TRUE.equals(m.get("machine_bound")) ? text + ", machine-bound" : text;
     }
 
