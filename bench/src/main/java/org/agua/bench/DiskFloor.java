@@ -38,6 +38,7 @@ public final class DiskFloor {
     static final String TARGET = "disk";
     static final int PARALLEL = 10;
     static final String ONE_THREAD_ROW = "disk floor, 1 thread";
+    static final String PARALLEL_ROW = "disk floor, " + PARALLEL + " threads";
 
     private DiskFloor() {}
 
@@ -45,7 +46,7 @@ public final class DiskFloor {
     record Outcome(int threads, long messages, double seconds, double perSecond, double p50Ms, double p99Ms,
                    String error) {
         Result result() {
-            Result r = new Result(SCENARIO, threads == 1 ? ONE_THREAD_ROW : "disk floor, " + threads + " threads")
+            Result r = new Result(SCENARIO, threads == 1 ? ONE_THREAD_ROW : PARALLEL_ROW)
                     .headline(Result.round(perSecond, 1), "msg/s", true)
                     .bar("reference for the SMTP rows", error == null && messages > 0)
                     .details("%d messages, p50 %.2f ms, p99 %.2f ms; tmp write + fsync + link into new/ + fsync new/"
@@ -99,7 +100,7 @@ public final class DiskFloor {
     static List<Result> measure(Path dir, Duration duration, int maxMessages) throws IOException, InterruptedException {
         List<Result> results = new ArrayList<>();
         run(dir, 1, Duration.ofMillis(Math.min(1000, duration.toMillis())), maxMessages);
-        for (int threads : new int[] {1, PARALLEL}) {
+        for (int threads : new int[] {1, PARALLEL}) { // the rows ONE_THREAD_ROW and PARALLEL_ROW
             var cpu = new ServerStats(List.of(), -1).cpu();
             Result r = run(dir, threads, duration, maxMessages).result();
             results.add(cpu.stop(r));

@@ -53,15 +53,18 @@ public final class Table {
         System.out.println("| scenario | Agua | " + (peerName == null ? "peer" : peerName) + " | ratio | bar met? | notes |");
         System.out.println("|---|---:|---:|---:|---|---|");
         Double floorRate = null;
+        Double parallelRate = null;
         for (Map<String, Object> f : floor) {
             System.out.println(floorRow(f));
             if (DiskFloor.ONE_THREAD_ROW.equals(f.get("row"))) {
                 floorRate = (Double) f.get("headline");
+            } else if (DiskFloor.PARALLEL_ROW.equals(f.get("row"))) {
+                parallelRate = (Double) f.get("headline");
             }
         }
         for (Map<String, Object> a : agua) {
             Map<String, Object> p = peer.get(String.valueOf(a.get("row")));
-            System.out.println(row(a, p, floorRate));
+            System.out.println(row(a, p, floorRate, parallelRate));
         }
         for (Map.Entry<String, Map<String, Map<String, Object>>> v : variants.entrySet()) {
             System.out.println();
@@ -101,14 +104,16 @@ public final class Table {
     }
 
     static String row(Map<String, Object> a, Map<String, Object> p) {
-        return row(a, p, null);
+        return row(a, p, null, null);
     }
 
     /**
      * A row of Agua beside the peer's; for scenario 1, with {@code floorRate} (the disk floor's
-     * 1-thread msg/s of the same run, or null), the fraction of it each one reached.
+     * 1-thread msg/s of the same run, or null), the fraction of it each one reached, and for
+     * several senders also of {@code parallelRate} (its {@value DiskFloor#PARALLEL} threads): with
+     * sessions sharing a folder fsync, the 1-thread floor is no longer the limit.
      */
-    static String row(Map<String, Object> a, Map<String, Object> p, Double floorRate) {
+    static String row(Map<String, Object> a, Map<String, Object> p, Double floorRate, Double parallelRate) {
         String unit = String.valueOf(a.get("unit"));
         Double av = (Double) a.get("headline");
         Double pv = p == null ? null : (Double) p.get("headline");
@@ -139,8 +144,13 @@ public final class Table {
         }
         String notes = a.get("details") + "; " + cpu("Agua", a) + (p == null ? "" : "; peer: " + p.get("details") + "; " + cpu("peer", p));
         if ("1".equals(scenario) && floorRate != null && floorRate > 0) {
-            notes = "Agua %s of the disk floor (1 thread)%s; ".formatted(percent(av, floorRate),
-                    p == null ? "" : ", peer " + percent(pv, floorRate)) + notes;
+            boolean several = !Integer.valueOf(1).equals(intValue(a.get("senders")));
+            String parallel = several && parallelRate != null && parallelRate > 0
+                    ? "; Agua %s of the %d-thread floor%s".formatted(percent(av, parallelRate), DiskFloor.PARALLEL,
+                            p == null ? "" : ", peer " + percent(pv, parallelRate))
+                    : "";
+            notes = "Agua %s of the disk floor (1 thread)%s%s; ".formatted(percent(av, floorRate),
+                    p == null ? "" : ", peer " + percent(pv, floorRate), parallel) + notes;
         }
         return "| %s | %s | %s | %s | %s | %s |".formatted(a.get("row"), value(av, unit) + generatorBound(a),
                 p == null ? "not run" : value(pv, unit) + generatorBound(p), ratio, metText, notes);
@@ -155,6 +165,10 @@ public final class Table {
                 g == null ? "n/a" : "%.0f %%".formatted((Double) g), k == null ? "" : ", sink %.0f %%".formatted((Double) k),
                 load == null ? "" : ", load average %s".formatted(load));
         return Boolean.TRUE.equals(m.get("machine_bound")) ? text + ", machine-bound" : text;
+    }
+
+    private static Integer intValue(Object senders) {
+        return senders instanceof Number n ? n.intValue() : null;
     }
 
     private static String percent(Double v, double of) {
