@@ -24,7 +24,9 @@ public enum Reason {
     /** An authenticated user addressed recipients faster than {@code recipients_rate_per_user} (refuses the recipient). */
     RECIPIENT_RATE(false),
     /** An authenticated user who kept hitting those limits may not send for a while (refuses the message). */
-    SENDING_SUSPENDED(true);
+    SENDING_SUSPENDED(true),
+    /** On a listener that asks DNS blocklists ({@code guard.dnsbl}): the zones that list the address reach the threshold. */
+    DNSBL(true);
 
     private final boolean permanent;
 
