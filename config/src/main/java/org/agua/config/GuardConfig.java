@@ -15,6 +15,8 @@ import org.agua.guard.Neighbourhood;
  * {@link #toPolicy} does not throw for a loaded configuration.
  *
  * @param neighbourhood {@code neighbourhood}; empty for {@code neighbourhood: off}
+ * @param dnsbl         {@code dnsbl}: the blocklists the MX asks (not part of {@link #toPolicy}: the
+ *                      DNSBL check has a policy of its own, {@link DnsblConfig#toPolicy})
  */
 public record GuardConfig(
         List<Cidr> block,
@@ -32,7 +34,8 @@ public record GuardConfig(
         int errorLimit,
         GuardPolicy.Mode mode,
         Rate sendRatePerUser,
-        Rate recipientsRatePerUser) {
+        Rate recipientsRatePerUser,
+        DnsblConfig dnsbl) {
 
     public GuardConfig {
         block = List.copyOf(block);
@@ -56,7 +59,8 @@ public record GuardConfig(
                 10,
                 GuardPolicy.Mode.ENFORCE,
                 new Rate(200, Duration.ofHours(1)),
-                new Rate(1000, Duration.ofHours(1)));
+                new Rate(1000, Duration.ofHours(1)),
+                DnsblConfig.defaults());
     }
 
     /**

@@ -143,7 +143,8 @@ class ConfigLoaderTest {
                 List.of(Cidr.parse("203.0.113.7"), Cidr.parse("198.51.100.0/24"), Cidr.parse("2001:db8:bad::/48")),
                 List.of(Cidr.parse("192.0.2.1")), 500, 5, Rate.parse("30/1m"), Rate.parse("10/1h"), Rate.parse("3/5m"),
                 Duration.ofMinutes(30), Duration.ofDays(1), 56, Optional.of(new Neighbourhood(4, 22, 44)),
-                Duration.ofSeconds(30), 3, GuardPolicy.Mode.OBSERVE, Rate.parse("200/1h"), Rate.parse("1000/1h")));
+                Duration.ofSeconds(30), 3, GuardPolicy.Mode.OBSERVE, Rate.parse("200/1h"), Rate.parse("1000/1h"),
+                DnsblConfig.defaults()));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(
                 Path.of("/var/log/agua"), LoggingConfig.Level.DEBUG, Size.parse("10MB"), Size.parse("100MB")));
         assertThat(c.admin().metricsWithoutToken()).isTrue();
