@@ -2,6 +2,7 @@ package org.agua.smtp;
 
 import org.agua.guard.AddressRules;
 import org.agua.guard.Cidr;
+import org.agua.guard.GuardPolicy;
 import org.agua.guard.dnsbl.Dnsbl;
 import org.agua.guard.dnsbl.DnsblPolicy;
 import org.agua.guard.dnsbl.DnsblZone;
@@ -49,7 +50,8 @@ class SmtpDnsblTest {
                 "2.0.0.127.strong.test", "127.0.0.2",
                 "3.0.0.127.weak.test", "127.0.0.2",
                 "12.0.0.127.strong.test", "127.0.0.2",
-                "13.0.0.127.strong.test", "127.0.0.2"));
+                "13.0.0.127.strong.test", "127.0.0.2",
+                "14.0.0.127.strong.test", "127.0.0.2"));
     }
 
     @AfterAll
@@ -148,6 +150,27 @@ class SmtpDnsblTest {
             client.send("NOOP");
             client.expect("220 ");
             client.expect("250 ");
+        }
+    }
+
+    @Test
+    void observingGuardGreetsAListedClient() throws Exception {
+        TestServer server = TestServer.mx(mailRoot);
+        SmtpListener mx = listen(server.withPolicy(server.policy().withMode(GuardPolicy.Mode.OBSERVE)),
+                dnsbl(dns.address(), Duration.ofSeconds(2)));
+        connect(mx, "127.0.0.14").expect("220 ");
+        assertThat(dns.queriesFor("14.0.0.127.strong.test")).as("asked, and listed").isEqualTo(1);
+    }
+
+    @Test
+    void clientTalkingWhileTheBlocklistsAreAskedFailsThePregreetTestThatFollows() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            SmtpListener mx = listen(TestServer.mx(mailRoot).withPregreetWait(Duration.ofSeconds(1)),
+                    dnsbl((InetSocketAddress) silent.getLocalSocketAddress(), Duration.ofMillis(300)));
+            SmtpClient client = connect(mx, "127.0.0.9");
+            client.send("EHLO eager.bot");
+            assertThat(client.reply()).startsWith("220-").contains("\r\n554 5.5.1 ");
+            client.expectClosed();
         }
     }
 }
