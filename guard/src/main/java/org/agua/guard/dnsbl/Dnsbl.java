@@ -86,9 +86,10 @@ public final class Dnsbl {
     }
 
     /**
-     * What the zones of the current policy say about {@code client}. Completes at once when every
-     * answer is cached (or no zone is configured), otherwise on {@code callbacks} within the
-     * policy's timeout. Never completes exceptionally.
+     * What the zones of the current policy say about {@code client}. Complete on return when every
+     * answer is already there (cached, or no zone is configured); otherwise completed through
+     * {@code callbacks} within the policy's timeout, so what the caller chains to it runs there
+     * (on its event loop), never on a resolver's thread. Never completes exceptionally.
      */
     public CompletableFuture<DnsblVerdict> check(InetAddress client, Executor callbacks) {
         DnsblPolicy current = policy.get();
