@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.agua.guard.AccountLock;
 import org.agua.guard.Ban;
 import org.agua.guard.Cidr;
 
@@ -14,13 +15,17 @@ import org.agua.guard.Cidr;
  * What nodes tell each other on the channel, as one JSON object per message:
  * {@code {"type":"ban","node":"mx1","ban":{...}}}, {@code {"type":"unban","node":"mx1","network":"..."}}
  * or {@code {"type":"failures","node":"mx1","counts":{"198.51.100.7":2}}}. The stored form of a ban
- * (the value in the bans hash) is the {@code ban} object.
+ * (the value in the bans hash) is the {@code ban} object. Account locks go the same way
+ * ({@code lock} with a {@code lock} object {@code {"account","start","expiry"}}, stored in the locks
+ * hash; {@code unlock} with the {@code account}), as do the wrong passwords counted toward them
+ * ({@code account_failures}, counts by account) and the logins that make a client known
+ * ({@code known}, {@code {"logins":{"198.51.100.7":EPOCH_MS}}}, stored in the known hash).
  */
 final class ClusterMessage {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    enum Type { BAN, UNBAN, FAILURES }
+    enum Type { BAN, UNBAN, FAILURES, LOCK, UNLOCK, ACCOUNT_FAILURES, KNOWN }
 
     private ClusterMessage() {
     }
@@ -39,6 +44,35 @@ final class ClusterMessage {
         ObjectNode m = JSON.createObjectNode().put("type", "failures").put("node", node);
         ObjectNode c = m.putObject("counts");
         counts.forEach(c::put);
+        return m.toString();
+    }
+
+    static String lock(String node, AccountLock lock) {
+        ObjectNode m = JSON.createObjectNode().put("type", "lock").put("node", node);
+        m.set("lock", lockJson(lock));
+        return m.toString();
+    }
+
+    static ObjectNode lockJson(AccountLock lock) {
+        return JSON.createObjectNode().put("account", lock.account()).put("start", lock.start().toString())
+                .put("expiry", lock.expiry().toString());
+    }
+
+    static String unlock(String node, String account) {
+        return JSON.createObjectNode().put("type", "unlock").put("node", node).put("account", account).toString();
+    }
+
+    static String accountFailures(String node, Map<String, Integer> counts) {
+        ObjectNode m = JSON.createObjectNode().put("type", "account_failures").put("node", node);
+        ObjectNode c = m.putObject("counts");
+        counts.forEach(c::put);
+        return m.toString();
+    }
+
+    static String known(String node, Map<String, Long> logins) {
+        ObjectNode m = JSON.createObjectNode().put("type", "known").put("node", node);
+        ObjectNode c = m.putObject("logins");
+        logins.forEach(c::put);
         return m.toString();
     }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.agua.guard.AccountLock;
 import org.agua.guard.Ban;
 import org.agua.guard.Cidr;
 import org.agua.guard.Guard;
@@ -38,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * the hash {@value #BANS} and announced on the channel {@value #CHANNEL}; failed logins counted
  * here are announced in batches every {@value #TICK_MS} ms; what the other nodes announce is
  * applied to this node's guard. Admission never waits for any of it: the guard decides from its
- * own state, which this link keeps in step.
+ * own state, which this link keeps in step. Account locks go as bans do (the hash {@value #LOCKS}),
+ * the wrong passwords counted toward them as failed logins do, and the successful logins that
+ * make a client known are stored in {@value #KNOWN} (address and last login) and announced, so
+ * that a customer known to one node keeps the reserved slots and passes locks on every node.
  *
  * <p>All Redis work happens on one thread of the link's own (the guard's listeners only queue),
  * with one-second timeouts, so an event loop or the accepting thread never waits for Redis. When
@@ -49,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode implements AutoCloseable {
 
     static final String BANS = "agua:bans";
+    static final String LOCKS = "agua:locks";
+    static final String KNOWN = "agua:known";
     static final String CHANNEL = "agua:guard";
     static final long TICK_MS = 200;
     static final int MAX_OUTBOX = 10_000;
@@ -72,6 +78,10 @@ public final class ClusterNode implements AutoCloseable {
     private final AtomicInteger outboxSize = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> failures = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
+    // Account locks imposed (true) or lifted by an operator (false) here, by account, waiting to be told.
+    private final ConcurrentHashMap<String, Boolean> locks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> accountFailures = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Long> logins = new ConcurrentHashMap<>();
     private volatile Thread applying; // the link's thread while it applies another node's word: not sent back
     private volatile boolean up;
     private StatefulRedisConnection<String, String> connection;
@@ -111,6 +121,8 @@ public final class ClusterNode implements AutoCloseable {
         guard.onBan(link::banned);
         guard.onEvent(link::event);
         guard.onFailedLoginCounted(link::failedLogin);
+        guard.onAccountFailureCounted(link::accountFailure);
+        guard.onKnownClient(link::knownClient);
         link.thread.scheduleWithFixedDelay(link::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
         return link;
     }
@@ -141,9 +153,35 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     private void event(GuardEvent e) {
-        if (e.kind() == GuardEvent.Kind.UNBANNED && "operator".equals(e.detail()) && e.ban().isPresent()
-                && Thread.currentThread() != applying) {
+        if (Thread.currentThread() == applying) {
+            return;
+        }
+        if (e.kind() == GuardEvent.Kind.UNBANNED && "operator".equals(e.detail()) && e.ban().isPresent()) {
             queue(new Outgoing(null, e.ban().get().network()));
+        } else if ((e.kind() == GuardEvent.Kind.ACCOUNT_LOCKED && !e.observed())
+                || (e.kind() == GuardEvent.Kind.ACCOUNT_UNLOCKED && e.detail().endsWith(" by=operator"))) {
+            String account = e.detail().substring(5, e.detail().indexOf(' '));
+            if (locks.size() < MAX_OUTBOX) {
+                locks.put(account, e.kind() == GuardEvent.Kind.ACCOUNT_LOCKED);
+            }
+        }
+    }
+
+    private void accountFailure(String account) {
+        AtomicInteger count = accountFailures.get(account);
+        if (count == null) {
+            if (accountFailures.size() >= MAX_FAILURE_ADDRESSES) {
+                dropped.incrementAndGet();
+                return;
+            }
+            count = accountFailures.computeIfAbsent(account, a -> new AtomicInteger());
+        }
+        count.incrementAndGet();
+    }
+
+    private void knownClient(InetAddress client) {
+        if (logins.size() < MAX_FAILURE_ADDRESSES || logins.containsKey(client)) {
+            logins.put(client, System.currentTimeMillis());
         }
     }
 
@@ -255,7 +293,42 @@ public final class ClusterNode implements AutoCloseable {
                 pushed++;
             }
         }
+        resynchroniseAccounts(commands, now);
         return new int[] {taken, pushed};
+    }
+
+    /** As for bans: the stored locks this node lacks are taken and its own stored; the stored logins are learnt. */
+    private void resynchroniseAccounts(RedisCommands<String, String> commands, Instant now) {
+        Map<String, Instant> stored = new HashMap<>();
+        for (Map.Entry<String, String> e : commands.hgetall(LOCKS).entrySet()) {
+            try {
+                JsonNode lock = ClusterMessage.parse(e.getValue());
+                Instant expiry = Instant.parse(lock.path("expiry").asText());
+                if (!expiry.isAfter(now)) {
+                    commands.hdel(LOCKS, e.getKey());
+                    continue;
+                }
+                stored.put(e.getKey(), expiry);
+                adoptLock(lock);
+            } catch (RuntimeException bad) {
+                log.atWarn().setMessage("cluster.lock.unreadable").addKeyValue("account", e.getKey())
+                        .addKeyValue("cause", bad.getMessage()).log();
+            }
+        }
+        for (AccountLock lock : guard.accountLocks()) {
+            Instant there = stored.get(lock.account());
+            if (!lock.observed() && (there == null || there.isBefore(lock.expiry()))) {
+                commands.hset(LOCKS, lock.account(), ClusterMessage.lockJson(lock).toString());
+                commands.publish(CHANNEL, ClusterMessage.lock(node, lock));
+            }
+        }
+        for (Map.Entry<String, String> e : commands.hgetall(KNOWN).entrySet()) {
+            try {
+                knownElsewhere(e.getKey(), Long.parseLong(e.getValue()));
+            } catch (RuntimeException bad) {
+                commands.hdel(KNOWN, e.getKey()); // not ours to keep: no node wrote it so
+            }
+        }
     }
 
     private void send(RedisCommands<String, String> commands) {
@@ -277,6 +350,45 @@ public final class ClusterNode implements AutoCloseable {
                 batch.merge(e.getKey().getHostAddress(), e.getValue().getAndSet(0), Integer::sum);
             }
             commands.publish(CHANNEL, ClusterMessage.failures(node, batch));
+        }
+        sendAccounts(commands);
+    }
+
+    /** The account locks and lifts, the wrong passwords counted toward them, and the logins: what is waiting. */
+    private void sendAccounts(RedisCommands<String, String> commands) {
+        for (Iterator<Map.Entry<String, Boolean>> it = locks.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Boolean> e = it.next();
+            if (e.getValue()) {
+                guard.accountLock(e.getKey()).ifPresent(lock -> {
+                    commands.hset(LOCKS, lock.account(), ClusterMessage.lockJson(lock).toString());
+                    commands.publish(CHANNEL, ClusterMessage.lock(node, lock));
+                });
+            } else {
+                commands.hdel(LOCKS, e.getKey());
+                commands.publish(CHANNEL, ClusterMessage.unlock(node, e.getKey()));
+            }
+            it.remove(); // only once Redis has it
+        }
+        if (!accountFailures.isEmpty()) {
+            Map<String, Integer> batch = new HashMap<>();
+            for (Iterator<Map.Entry<String, AtomicInteger>> it = accountFailures.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, AtomicInteger> e = it.next();
+                it.remove();
+                batch.merge(e.getKey(), e.getValue().getAndSet(0), Integer::sum);
+            }
+            commands.publish(CHANNEL, ClusterMessage.accountFailures(node, batch));
+        }
+        if (!logins.isEmpty()) {
+            Map<String, Long> batch = new HashMap<>();
+            for (Iterator<Map.Entry<InetAddress, Long>> it = logins.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<InetAddress, Long> e = it.next();
+                batch.put(e.getKey().getHostAddress(), e.getValue());
+                it.remove();
+            }
+            Map<String, String> stored = new HashMap<>();
+            batch.forEach((address, at) -> stored.put(address, Long.toString(at)));
+            commands.hset(KNOWN, stored);
+            commands.publish(CHANNEL, ClusterMessage.known(node, batch));
         }
     }
 
@@ -304,15 +416,54 @@ public final class ClusterNode implements AutoCloseable {
                 }
                 case FAILURES -> m.path("counts").fields().forEachRemaining(e -> {
                     try {
-                        guard.failedLoginsElsewhere(InetAddress.getByName(e.getKey()), e.getValue().asInt());
+                        guard.failedLoginsElsewhere(InetAddress.getByName(literal(e.getKey())), e.getValue().asInt());
                     } catch (java.net.UnknownHostException ignored) {
                         // getByName of an address literal never looks anything up
                     }
                 });
+                case LOCK -> adoptLock(m.path("lock"));
+                case UNLOCK -> {
+                    applying = Thread.currentThread();
+                    try {
+                        guard.unlock(m.path("account").asText());
+                    } finally {
+                        applying = null;
+                    }
+                }
+                case ACCOUNT_FAILURES -> m.path("counts").fields().forEachRemaining(e ->
+                        guard.accountFailuresElsewhere(e.getKey(), e.getValue().asInt()));
+                case KNOWN -> m.path("logins").fields().forEachRemaining(e ->
+                        knownElsewhere(e.getKey(), e.getValue().asLong()));
             }
         } catch (RuntimeException e) {
             log.atWarn().setMessage("cluster.message.unreadable").addKeyValue("cause", e.getMessage()).log();
         }
+    }
+
+    private boolean adoptLock(JsonNode lock) {
+        applying = Thread.currentThread();
+        try {
+            return guard.adoptLock(lock.path("account").asText(), Instant.parse(lock.path("start").asText()),
+                    Instant.parse(lock.path("expiry").asText()));
+        } finally {
+            applying = null;
+        }
+    }
+
+    private void knownElsewhere(String address, long at) {
+        try {
+            guard.knownElsewhere(InetAddress.getByName(literal(address)), Instant.ofEpochMilli(at));
+        } catch (java.net.UnknownHostException ignored) {
+            // an address literal: never looked up
+        }
+    }
+
+    /** An address literal only: a name from the channel must never become a DNS lookup. */
+    private static String literal(String text) {
+        if (!text.matches("[0-9A-Fa-f:.]+")) {
+            throw new IllegalArgumentException("'" + text + "' is not an address");
+        }
+        return text;
     }
 
     private boolean adopt(Ban ban) {

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.agua.guard.Cidr;
 import org.agua.guard.GuardPolicy;
 import org.agua.guard.Neighbourhood;
+import org.agua.guard.Reserve;
 import org.agua.guard.dnsbl.DnsblZone;
 
 /**
@@ -48,8 +49,11 @@ final class ConfigReader {
         s.put("pop3", List.of("require_tls_for_auth"));
         s.put("guard", List.of("block", "allow", "max_connections", "max_connections_per_ip", "connection_rate_per_ip",
                 "message_rate_per_ip", "auth_failures", "ban_time", "ban_time_max", "ipv6_prefix", "neighbourhood",
-                "idle_timeout", "error_limit", "mode", "send_rate_per_user", "recipients_rate_per_user", "dnsbl"));
+                "idle_timeout", "error_limit", "mode", "send_rate_per_user", "recipients_rate_per_user", "known_clients",
+                "account_failures", "account_lock_time", "pregreet", "dnsbl"));
+        s.put("pregreet", List.of("wait", "pass_ttl"));
         s.put("neighbourhood", List.of("bans", "ipv4_prefix", "ipv6_prefix"));
+        s.put("known_clients", List.of("remember", "reserved_connections"));
         s.put("dnsbl", List.of("zones", "threshold", "timeout", "cache"));
         s.put("dnsbl.zones", List.of("zone", "weight"));
         s.put("logging", List.of("dir", "level", "max_file_size", "max_total_size"));
@@ -217,18 +221,39 @@ final class ConfigReader {
             return d;
         }
         Section s = section.get();
+        movedPregreetWait(s);
         return new SmtpConfig(
                 size(s, "max_message_size", d.maxMessageSize()),
                 s.integer("max_recipients", d.maxRecipients(), 1, 100_000),
-                s.bool("require_tls_for_auth", d.requireTlsForAuth()),
-                s.located("pregreet_wait", "a duration", text -> {
-                    Duration wait = Durations.parse(text);
-                    if (wait.compareTo(SmtpConfig.MAX_PREGREET_WAIT) > 0) {
-                        throw new IllegalArgumentException("'pregreet_wait' must be at most "
-                                + Durations.format(SmtpConfig.MAX_PREGREET_WAIT));
-                    }
-                    return wait;
-                }).map(Located::value).orElse(d.pregreetWait()));
+                s.bool("require_tls_for_auth", d.requireTlsForAuth()));
+    }
+
+    /**
+     * {@code smtp.pregreet_wait} was the pregreet test's key before it moved to the guard with its
+     * pass ({@code guard.pregreet}). The file format has no warnings, only problems, so the old key
+     * is one: it says where the setting went, rather than just "unknown key".
+     */
+    private void movedPregreetWait(Section smtp) {
+        smtp.node("pregreet_wait").ifPresent(node -> problems.add(node.at(),
+                "'smtp.pregreet_wait' has moved: write it as 'wait' under 'guard: pregreet:' (beside 'pass_ttl', default 1d)"));
+    }
+
+    /** {@code pregreet: {wait: 3s, pass_ttl: 1d}} under {@code guard}. */
+    private PregreetConfig pregreet(Optional<Section> section) {
+        PregreetConfig d = PregreetConfig.defaults();
+        if (section.isEmpty()) {
+            return d;
+        }
+        Section s = section.get();
+        Duration wait = s.located("wait", "a duration", text -> {
+            Duration parsed = Durations.parse(text);
+            if (parsed.compareTo(PregreetConfig.MAX_WAIT) > 0) {
+                throw new IllegalArgumentException("'wait' must be at most " + Durations.format(PregreetConfig.MAX_WAIT)
+                        + " (0s turns the test off): longer makes honest senders give up");
+            }
+            return parsed;
+        }).map(Located::value).orElse(d.delay());
+        return new PregreetConfig(wait, positive(s, "pass_ttl").map(Located::value).orElse(d.passTtl()));
     }
 
     private GuardConfig guard(Optional<Section> section) {
@@ -244,6 +269,7 @@ final class ConfigReader {
                     a.value() + " is in both block (line " + b.at().line() + ") and allow; keep it in one of them"));
         }
         int maxConnections = s.integer("max_connections", d.maxConnections(), 1, 10_000_000);
+        Optional<Section> known = s.section("known_clients", SCHEMA);
         Optional<Located<Duration>> banTime = positive(s, "ban_time");
         Optional<Located<Duration>> banTimeMax = positive(s, "ban_time_max");
         Duration first = banTime.map(Located::value).orElse(d.banTime());
@@ -270,7 +296,23 @@ final class ConfigReader {
                 s.parsed("mode", d.mode(), "enforce or observe", ConfigReader::mode),
                 s.parsed("send_rate_per_user", d.sendRatePerUser(), "a rate", Rate::parse),
                 s.parsed("recipients_rate_per_user", d.recipientsRatePerUser(), "a rate", Rate::parse),
+                known.map(k -> k.located("remember", "a duration", ConfigReader::remember).map(Located::value)
+                        .orElse(d.knownClientsRemember())).orElse(d.knownClientsRemember()),
+                known.map(k -> k.parsed("reserved_connections", d.reservedConnections(), "a number of connections or a share like 10%",
+                        Reserve::parse)).orElse(d.reservedConnections()),
+                s.parsed("account_failures", d.accountFailures(), "a rate", Rate::parse),
+                positive(s, "account_lock_time").map(Located::value).orElse(d.accountLockTime()),
+                pregreet(s.section("pregreet", SCHEMA)),
                 dnsbl(s.section("dnsbl", SCHEMA)));
+    }
+
+    /** {@code known_clients.remember}: a duration, zero (or {@code 0s}) to remember no one; at most ten years. */
+    private static Duration remember(String text) {
+        Duration d = Durations.parse(text);
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("'remember' is longer than ten years");
+        }
+        return d;
     }
 
     /** {@code dnsbl: {zones: [{zone: zen.spamhaus.org, weight: 2}, bl.spamcop.net], threshold: 2, timeout: 2s, cache: 1h}}. */

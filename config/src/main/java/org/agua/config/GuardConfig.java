@@ -8,6 +8,7 @@ import org.agua.guard.AddressSet;
 import org.agua.guard.Cidr;
 import org.agua.guard.GuardPolicy;
 import org.agua.guard.Neighbourhood;
+import org.agua.guard.Reserve;
 
 /**
  * The {@code guard} section. Field names follow the keys of the specification ({@code ban_time} is
@@ -15,6 +16,9 @@ import org.agua.guard.Neighbourhood;
  * {@link #toPolicy} does not throw for a loaded configuration.
  *
  * @param neighbourhood {@code neighbourhood}; empty for {@code neighbourhood: off}
+ * @param knownClientsRemember {@code known_clients.remember}; zero remembers no one
+ * @param reservedConnections  {@code known_clients.reserved_connections}
+ * @param pregreet      {@code pregreet}: read by the MX listener, not by the guard's policy
  * @param dnsbl         {@code dnsbl}: the blocklists the MX asks (not part of {@link #toPolicy}: the
  *                      DNSBL check has a policy of its own, {@link DnsblConfig#toPolicy})
  */
@@ -35,6 +39,11 @@ public record GuardConfig(
         GuardPolicy.Mode mode,
         Rate sendRatePerUser,
         Rate recipientsRatePerUser,
+        Duration knownClientsRemember,
+        Reserve reservedConnections,
+        Rate accountFailures,
+        Duration accountLockTime,
+        PregreetConfig pregreet,
         DnsblConfig dnsbl) {
 
     public GuardConfig {
@@ -60,6 +69,11 @@ public record GuardConfig(
                 GuardPolicy.Mode.ENFORCE,
                 new Rate(200, Duration.ofHours(1)),
                 new Rate(1000, Duration.ofHours(1)),
+                GuardPolicy.DEFAULT_KNOWN_CLIENTS_REMEMBER,
+                Reserve.DEFAULT,
+                new Rate(GuardPolicy.DEFAULT_ACCOUNT_FAILURES.count(), GuardPolicy.DEFAULT_ACCOUNT_FAILURES.per()),
+                GuardPolicy.DEFAULT_ACCOUNT_LOCK_TIME,
+                PregreetConfig.defaults(),
                 DnsblConfig.defaults());
     }
 
@@ -73,7 +87,8 @@ public record GuardConfig(
         return new GuardPolicy(
                 AddressRules.of(block, allow), maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
                 guardRate(connectionRatePerIp), guardRate(messageRatePerIp), guardRate(authFailures), banTime, banTimeMax,
-                neighbourhood, ownAddresses, guardRate(sendRatePerUser), guardRate(recipientsRatePerUser));
+                neighbourhood, ownAddresses, guardRate(sendRatePerUser), guardRate(recipientsRatePerUser),
+                knownClientsRemember, reservedConnections, guardRate(accountFailures), accountLockTime);
     }
 
     /** As {@link #toPolicy(AddressSet)} with no own addresses, for tools and tests that bind no listener. */

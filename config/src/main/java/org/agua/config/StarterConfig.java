@@ -89,6 +89,12 @@ public final class StarterConfig {
               mode: enforce                    # or 'observe': log what would be refused, refuse nothing
               send_rate_per_user: 200/1h       # messages one authenticated user may submit
               recipients_rate_per_user: 1000/1h   # and recipients; over either: 451 4.7.1
+              known_clients:                   # addresses that logged in (IPv6: per ipv6_prefix)
+                remember: 30d                  #   are known this long, across restarts
+                reserved_connections: 10%      #   of max_connections, for known and allowed clients only
+              account_failures: 10/10m         # distinct wrong passwords for one account from unknown
+                                               #   addresses; then it refuses unknown addresses
+              account_lock_time: 10m           #   this long, doubling for each lock within a day (max 1d)
 
             logging:
               dir: logs                        # agua.log and security.log

@@ -144,7 +144,8 @@ class ConfigLoaderTest {
                 List.of(Cidr.parse("192.0.2.1")), 500, 5, Rate.parse("30/1m"), Rate.parse("10/1h"), Rate.parse("3/5m"),
                 Duration.ofMinutes(30), Duration.ofDays(1), 56, Optional.of(new Neighbourhood(4, 22, 44)),
                 Duration.ofSeconds(30), 3, GuardPolicy.Mode.OBSERVE, Rate.parse("200/1h"), Rate.parse("1000/1h"),
-                DnsblConfig.defaults()));
+                Duration.ofDays(30), org.agua.guard.Reserve.DEFAULT, Rate.parse("10/10m"), Duration.ofMinutes(10),
+                PregreetConfig.defaults(), DnsblConfig.defaults()));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(
                 Path.of("/var/log/agua"), LoggingConfig.Level.DEBUG, Size.parse("10MB"), Size.parse("100MB")));
         assertThat(c.admin().metricsWithoutToken()).isTrue();
@@ -156,6 +157,31 @@ class ConfigLoaderTest {
         assertThat(policy.maxConnections()).isEqualTo(7);
         assertThat(policy.mode()).isEqualTo(GuardPolicy.Mode.OBSERVE);
         assertThat(policy.rules().match(java.net.InetAddress.getByName("10.1.2.3"))).isPresent();
+    }
+
+    @Test
+    void knownClientsAndAccountLocksReachTheGuardPolicy() throws Exception {
+        GuardPolicy policy = valid("guard:\n  max_connections: 200\n  known_clients:\n    remember: 7d\n"
+                + "    reserved_connections: 25%\n  account_failures: 4/1h\n  account_lock_time: 30m\n").guard().toPolicy();
+        assertThat(policy.knownClientsRemember()).isEqualTo(Duration.ofDays(7));
+        assertThat(policy.reservedConnections().of(200)).isEqualTo(50);
+        assertThat(policy.accountFailures()).isEqualTo(new org.agua.guard.Rate(4, Duration.ofHours(1)));
+        assertThat(policy.accountLockTime()).isEqualTo(Duration.ofMinutes(30));
+        GuardPolicy counted = valid("guard:\n  known_clients: {reserved_connections: 40, remember: 0s}\n").guard().toPolicy();
+        assertThat(counted.reservedConnections()).isEqualTo(new org.agua.guard.Reserve(40, false));
+        assertThat(counted.knownClientsRemember()).isZero();
+    }
+
+    @Test
+    void badKnownClientsAndAccountLockValuesAreClearProblems() {
+        assertThat(problems("guard:\n  known_clients: {reserved_connections: 120%}\n"))
+                .anySatisfy(p -> assertThat(p).contains("reserved_connections"));
+        assertThat(problems("guard:\n  known_clients: {remember: soon}\n"))
+                .anySatisfy(p -> assertThat(p).contains(":2:29:", "'soon' is not a duration"));
+        assertThat(problems("guard:\n  account_lock_time: 0s\n"))
+                .anySatisfy(p -> assertThat(p).contains("account_lock_time"));
+        assertThat(problems("guard:\n  known_clients: {reserve: 10%}\n"))
+                .anySatisfy(p -> assertThat(p).contains("reserve"));
     }
 
     @Test

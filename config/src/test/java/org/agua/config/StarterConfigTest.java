@@ -34,7 +34,8 @@ class StarterConfigTest {
                 defaults.pop3(), new GuardConfig(d.block(), starter.guard().allow(), d.maxConnections(),
                         d.maxConnectionsPerIp(), d.connectionRatePerIp(), d.messageRatePerIp(), d.authFailures(),
                         d.banTime(), d.banTimeMax(), d.ipv6Prefix(), d.neighbourhood(), d.idleTimeout(),
-                        d.errorLimit(), d.mode(), d.sendRatePerUser(), d.recipientsRatePerUser(), d.dnsbl()),
+                        d.errorLimit(), d.mode(), d.sendRatePerUser(), d.recipientsRatePerUser(),
+                        d.knownClientsRemember(), d.reservedConnections(), d.accountFailures(), d.accountLockTime(), d.pregreet(), d.dnsbl()),
                 defaults.logging(), defaults.admin(), defaults.outbound(), defaults.proxyProtocol(),
                 defaults.cluster());
         assertThat(starter).isEqualTo(withLoopbackAllowed);

@@ -115,6 +115,12 @@ final class ClientTable<V> {
         return keys[3 * slot + 2] <= now ? null : (V) values[slot];
     }
 
+    /** When the live entry of the key expires; 0 when there is none. Not a use: the order stays. */
+    synchronized long expiresAt(long high, long low, long now) {
+        int slot = find(high, low);
+        return slot == NONE || keys[3 * slot + 2] <= now ? 0 : keys[3 * slot + 2];
+    }
+
     /** Applies {@code change} to the live entry of the key, if there is one; creates nothing. */
     synchronized void ifPresent(long high, long low, long now, Consumer<V> change) {
         V value = peek(high, low, now);
@@ -142,6 +148,21 @@ final class ClientTable<V> {
             slot = next;
         }
         return removed;
+    }
+
+    /** Sees one live entry, for {@link #forEach}. */
+    interface Visitor<V> {
+        void visit(long high, long low, long expiresAt, V value);
+    }
+
+    /** Calls {@code visitor} with each live entry, least recently used first (to save a table to a file). */
+    @SuppressWarnings("unchecked")
+    synchronized void forEach(long now, Visitor<V> visitor) {
+        for (int slot = head; slot != NONE; slot = newer[slot]) {
+            if (keys[3 * slot + 2] > now) {
+                visitor.visit(keys[3 * slot], keys[3 * slot + 1], keys[3 * slot + 2], (V) values[slot]);
+            }
+        }
     }
 
     /** Removes every expired entry, and lets go of their values; the guard calls it about once a minute. */

@@ -10,7 +10,13 @@ import java.net.InetAddress;
  * ({@link Reason#BLOCKED}); then an active ban ({@link Reason#BANNED}); then
  * {@code connection_rate_per_ip} ({@link Reason#CONNECTION_RATE}), then {@code max_connections}
  * ({@link Reason#TOO_MANY_CONNECTIONS}) and {@code max_connections_per_ip}
- * ({@link Reason#TOO_MANY_CONNECTIONS_FROM_ADDRESS}). Between a block and an allow entry the most
+ * ({@link Reason#TOO_MANY_CONNECTIONS_FROM_ADDRESS}).
+ *
+ * <p><b>Reserved slots</b>: {@code known_clients.reserved_connections} of {@code max_connections}
+ * are kept for known clients ({@link KnownClients}) and allowed ones: past the rest, a client that
+ * is neither gets {@link Reason#TOO_MANY_CONNECTIONS}, so a botnet that fills the server still
+ * leaves room for the customers. Whether a client is known is looked up only then, and costs a
+ * table lookup, no allocation. Between a block and an allow entry the most
  * specific one wins (see {@link AddressRules}). A refusal for the connection rate or the per-address
  * limit is a limit hit ({@link LimitHits}).
  *
@@ -37,6 +43,7 @@ final class ConnectGate {
 
     private final ConnectionCounter counter = new ConnectionCounter();
     private final RateTable connectionRates;
+    private final KnownClients known;
     private final Bans bans;
     private final LimitHits limitHits;
     private final SecurityEvents events;
@@ -44,8 +51,10 @@ final class ConnectGate {
     private final Guard guard;
 
     /** {@code guard} is the one the admitted connections report to. */
-    ConnectGate(int capacity, Bans bans, LimitHits limitHits, SecurityEvents events, StressMode stress, Guard guard) {
+    ConnectGate(int capacity, KnownClients known, Bans bans, LimitHits limitHits, SecurityEvents events, StressMode stress,
+                Guard guard) {
         this.connectionRates = new RateTable(capacity);
+        this.known = known;
         this.bans = bans;
         this.limitHits = limitHits;
         this.events = events;
@@ -94,9 +103,14 @@ final class ConnectGate {
                 return TOO_FAST;
             }
         }
+        int total = current.maxConnections();
+        int forUnknown = current.maxConnectionsForUnknown();
+        if (counter.total() >= forUnknown && !known.known(keyHigh, keyLow, now)) {
+            total = forUnknown;
+        }
         ConnectionCounter.Outcome outcome = enforce
-                ? counter.tryOpen(keyHigh, keyLow, current.maxConnections(), current.maxConnectionsPerIp())
-                : counter.open(keyHigh, keyLow, current.maxConnections(), current.maxConnectionsPerIp());
+                ? counter.tryOpen(keyHigh, keyLow, total, current.maxConnectionsPerIp())
+                : counter.open(keyHigh, keyLow, total, current.maxConnectionsPerIp());
         if (outcome != ConnectionCounter.Outcome.OPENED) {
             Admission.Refused refusal = outcome == ConnectionCounter.Outcome.TOTAL_FULL ? SERVER_BUSY : ADDRESS_BUSY;
             events.connectionRefused(keyHigh, keyLow, client, service, refusal.reason(), !enforce, now);
@@ -133,6 +147,11 @@ final class ConnectGate {
     void release(long keyHigh, long keyLow, GuardPolicy current) {
         counter.close(keyHigh, keyLow);
         stress.update(counter.total(), current.maxConnections());
+    }
+
+    /** Open connections beyond the part of {@code max_connections} that unknown clients may take: the reserve in use. */
+    int reserveInUse(GuardPolicy current) {
+        return Math.max(0, counter.total() - current.maxConnectionsForUnknown());
     }
 
     /** Connections admitted and not yet released, on all listeners. */

@@ -24,6 +24,11 @@ import java.util.Optional;
  * @param underStress whether the guard is in stress mode (tighter idle timeout and error limit)
  * @param mode        the mode in force
  * @param at          when this was computed
+ * @param lastLogin   when the client last logged in, if it is a known client (see
+ *                    {@code known_clients}): it may use the reserved slots and is never refused
+ *                    by an account lock
+ * @param greetingPass until when the client is spared the greeting test, having passed it
+ *                    (see {@link GuardedConnection#greetingWaited}); empty when it holds no pass
  */
 public record Explanation(
         InetAddress client,
@@ -36,7 +41,9 @@ public record Explanation(
         int offences,
         boolean underStress,
         GuardPolicy.Mode mode,
-        Instant at) {
+        Instant at,
+        Optional<Instant> lastLogin,
+        Optional<Instant> greetingPass) {
 
     public Explanation {
         usage = List.copyOf(usage);
@@ -71,6 +78,8 @@ public record Explanation(
         out.append("  rule: ").append(rule.map(r -> r.action().name().toLowerCase(Locale.ROOT) + " " + r.network())
                 .orElse("none")).append('\n');
         out.append("  ban: ").append(ban.map(this::describe).orElse("none")).append('\n');
+        out.append("  known client: ").append(lastLogin.map(t -> "yes, last login " + t
+                + " (may use the reserved slots; never refused by an account lock)").orElse("no")).append('\n');
         for (Usage u : usage) {
             out.append("  ").append(u.name()).append(": ").append(format(u.used())).append('/').append(u.limit());
             if (!u.per().isZero()) {
@@ -82,6 +91,8 @@ public record Explanation(
             out.append('\n');
         }
         out.append("  offences on record: ").append(offences).append('\n');
+        out.append("  greeting test pass: ").append(greetingPass.map(until -> "until " + until).orElse("none"))
+                .append('\n');
         out.append("  stress mode: ").append(underStress ? "on" : "off").append(", mode: ")
                 .append(mode.name().toLowerCase(Locale.ROOT)).append('\n');
         return out.toString();

@@ -1,9 +1,5 @@
 package org.agua.guard;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
@@ -33,14 +29,13 @@ final class FailedLogins {
     private final ClientTable<LoginFailures> failures;
     private final Bans bans;
     private final SecurityEvents events;
-    private final byte[] salt = new byte[16];
+    private final SaltedDigest digest = new SaltedDigest();
     private final List<Consumer<InetAddress>> counted = new CopyOnWriteArrayList<>();
 
     FailedLogins(int capacity, Bans bans, SecurityEvents events) {
         this.failures = new ClientTable<>(capacity, LoginFailures::new, LoginFailures::reset);
         this.bans = bans;
         this.events = events;
-        new SecureRandom().nextBytes(salt);
     }
 
     /**
@@ -160,25 +155,7 @@ final class FailedLogins {
         return seconds >= Guard.MAX_LOGIN_DELAY.toSeconds() ? Guard.MAX_LOGIN_DELAY : Duration.ofSeconds(seconds);
     }
 
-    /** A salted 64-bit digest of {@code user} (and {@code secret}, when given); never zero. */
     private long hash(String user, String secret) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
-        digest.update(salt);
-        digest.update(String.valueOf(user).getBytes(StandardCharsets.UTF_8));
-        if (secret != null) {
-            digest.update((byte) 0);
-            digest.update(secret.getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] d = digest.digest();
-        long value = 0;
-        for (int i = 0; i < 8; i++) {
-            value = value << 8 | (d[i] & 0xff);
-        }
-        return value == 0 ? 1 : value;
+        return digest.of(user, secret);
     }
 }

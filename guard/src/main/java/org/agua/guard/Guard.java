@@ -34,6 +34,10 @@ import java.util.function.Supplier;
  *       ban a client;</li>
  *   <li>{@code Bans}, {@code BanBook}, {@code BanFile}: imposing and lifting bans, their escalation
  *       and neighbourhoods, the ban file;</li>
+ *   <li>{@code KnownClients}: the clients that logged in, who keep the reserved connection slots
+ *       ({@code ConnectGate}) and are never refused by an account lock;</li>
+ *   <li>{@code AccountLocks}: {@code account_failures}, locking an account against unknown
+ *       addresses (password spraying);</li>
  *   <li>{@code SecurityEvents}: the security log and the {@link #onEvent} listeners.</li>
  * </ul>
  * Allowed clients, and clients at one of the server's own addresses ({@link GuardPolicy#ownAddresses()}),
@@ -71,6 +75,8 @@ public final class Guard {
     public static final int STRESS_MIN_ERROR_LIMIT = 2;
 
     static final long HOUSEKEEPING_MILLIS = 1_000;
+    private static final Decision TALKED_EARLY = new Decision.Refused(Reason.PREGREET,
+            "you talked before the greeting", Duration.ZERO);
     static final long SWEEP_MILLIS = 60_000;
 
     private final Supplier<GuardPolicy> policy;
@@ -83,6 +89,10 @@ public final class Guard {
     private final MessageRateLimit messages;
     private final FailedLogins logins;
     private final SendLimits sending;
+    private final KnownClients known;
+    private final AccountLocks accounts;
+    private final List<Consumer<InetAddress>> knownListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final GreetingPasses greetingPasses;
     private final AtomicLong nextHousekeeping;
     private final AtomicLong nextSweep;
 
@@ -122,18 +132,23 @@ public final class Guard {
         BanFile file = banFile == null ? null : new BanFile(banFile, book, clock, saver);
         this.bans = new Bans(book, events, file);
         this.limitHits = new LimitHits(capacity, bans);
-        this.gate = new ConnectGate(capacity, bans, limitHits, events, stress, this);
+        // The customers who logged in are kept beside the bans, with the same care.
+        this.known = new KnownClients(capacity, banFile == null ? null : banFile.resolveSibling("known-clients"), saver);
+        this.accounts = new AccountLocks(capacity, events);
+        this.gate = new ConnectGate(capacity, known, bans, limitHits, events, stress, this);
         this.messages = new MessageRateLimit(capacity, bans, events);
         this.logins = new FailedLogins(capacity, bans, events);
         // Suspended senders are kept beside the bans, with the same care.
         this.sending = new SendLimits(capacity, events, banFile == null ? null : banFile.resolveSibling("send-suspensions"),
                 saver, clock.instant());
+        this.greetingPasses = new GreetingPasses(capacity);
         long now = clock.millis();
         this.nextHousekeeping = new AtomicLong(now + HOUSEKEEPING_MILLIS);
         this.nextSweep = new AtomicLong(now + SWEEP_MILLIS);
         if (file != null) {
             file.load(policy.get());
         }
+        known.load(policy.get(), now);
     }
 
     /**
@@ -283,6 +298,76 @@ public final class Guard {
         return sending.usage(Objects.requireNonNull(user, "user"), policy.get(), clock.millis());
     }
 
+    /** The accounts locked against unknown addresses now, oldest first (see {@link GuardedConnection#loginAllowed}). */
+    public List<AccountLock> accountLocks() {
+        return accounts.list(clock.millis());
+    }
+
+    /** The lock of {@code user} in force now, if any. */
+    public Optional<AccountLock> accountLock(String user) {
+        return accounts.find(Objects.requireNonNull(user, "user"), clock.millis());
+    }
+
+    /** Lifts the lock of {@code user} at once and forgets its counts; empty when it was not locked. */
+    public Optional<AccountLock> unlock(String user) {
+        return accounts.unlock(Objects.requireNonNull(user, "user"), clock.millis());
+    }
+
+    /**
+     * Calls {@code listener} with the client of each successful login (it is a known client from
+     * now on), on the thread that reported it; quick and non-blocking (a cluster link queues it).
+     */
+    public void onKnownClient(Consumer<InetAddress> listener) {
+        knownListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** A login of {@code client} at {@code at} that another node saw: it is known here too, until {@code at} plus {@code remember}. */
+    public void knownElsewhere(InetAddress client, Instant at) {
+        long now = clock.millis();
+        GuardPolicy current = policy.get();
+        Duration remember = current.knownClientsRemember();
+        if (remember.isZero() || at.toEpochMilli() + remember.toMillis() <= now) {
+            return;
+        }
+        byte[] ipv6 = AddressBits.ipv6Bytes(client);
+        long high = AddressBits.high(client, ipv6);
+        long low = AddressBits.low(client, ipv6);
+        known.remember(CountKey.high(high, low, current.ipv6Prefix()), CountKey.low(high, low, current.ipv6Prefix()), now,
+                Math.min(at.toEpochMilli(), now), remember);
+    }
+
+    /** Calls {@code listener} with the account of each wrong password counted toward an account lock (see {@link #onKnownClient}). */
+    public void onAccountFailureCounted(Consumer<String> listener) {
+        accounts.onCounted(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** {@code count} wrong passwords for {@code user} that other nodes counted toward its lock: they may lock it here. */
+    public void accountFailuresElsewhere(String user, int count) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        accounts.failedElsewhere(Objects.requireNonNull(user, "user"), count, policy.get(), now);
+    }
+
+    /**
+     * Takes a lock of {@code user} another node imposed, in force until {@code expiry} unless this
+     * guard's own lasts as long; returns whether it was taken. Event listeners are told, as of a
+     * lock of this guard's own.
+     */
+    public boolean adoptLock(String user, Instant start, Instant expiry) {
+        long now = clock.millis();
+        return accounts.adopt(Objects.requireNonNull(user, "user"), start, expiry, policy.get().observing(), now);
+    }
+
+    /** Open connections in the reserved slots (beyond what unknown clients may take) now. */
+    public int reserveInUse() {
+        return gate.reserveInUse(policy.get());
+    }
+
+    /** Clients (addresses, or IPv6 networks) remembered as having logged in. */
+    public int knownClients() {
+        return known.size();
+    }
+
     /** The active bans, oldest first. */
     public List<Ban> bans() {
         return bans.list(clock.instant());
@@ -335,6 +420,7 @@ public final class Guard {
         double hits = limitHits.estimate(keyHigh, keyLow, now);
         int open = gate.openConnections(keyHigh, keyLow);
         int total = gate.openConnections();
+        long lastLogin = known.lastLogin(keyHigh, keyLow, now);
 
         Reason reason = null;
         if (!allowed) {
@@ -344,7 +430,7 @@ public final class Guard {
                 reason = Reason.BANNED;
             } else if (connections + 1 > connectionRate.count()) {
                 reason = Reason.CONNECTION_RATE;
-            } else if (total >= current.maxConnections()) {
+            } else if (total >= (lastLogin > 0 ? current.maxConnections() : current.maxConnectionsForUnknown())) {
                 reason = Reason.TOO_MANY_CONNECTIONS;
             } else if (open >= current.maxConnectionsPerIp()) {
                 reason = Reason.TOO_MANY_CONNECTIONS_FROM_ADDRESS;
@@ -357,9 +443,12 @@ public final class Guard {
                 new Explanation.Usage("message_rate_per_ip", messagesSent, messageRate.count(), messageRate.per()),
                 new Explanation.Usage("auth_failures", failures, authFailures.count(), authFailures.per()),
                 new Explanation.Usage("limit_hits", hits, LIMIT_HITS_FOR_BAN, LIMIT_HIT_WINDOW));
+        long passUntil = greetingPasses.until(keyHigh, keyLow, now);
         return new Explanation(client, countedAs, reason == null || current.observing(), Optional.ofNullable(reason),
                 Optional.ofNullable(rule), Optional.ofNullable(ban), usage, bans.offences(countedAs, now),
-                stress.on(), current.mode(), at);
+                stress.on(), current.mode(), at,
+                lastLogin > 0 ? Optional.of(Instant.ofEpochMilli(lastLogin)) : Optional.empty(),
+                passUntil == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(passUntil)));
     }
 
     /** Whether the guard is in stress mode now. */
@@ -379,11 +468,12 @@ public final class Guard {
 
     /**
      * Clients with state in the per-client tables, summed over the tables (rates, failed logins,
-     * limit hits, offence history, neighbourhoods): never more than six times
+     * limit hits, offence history, neighbourhoods, greeting passes): never more than seven times
      * {@value #MAX_TRACKED_ADDRESSES}, however many addresses were seen.
      */
     public int trackedAddresses() {
-        return gate.size() + messages.size() + limitHits.size() + logins.size() + bans.tracked();
+        return gate.size() + messages.size() + limitHits.size() + logins.size() + bans.tracked() + known.size()
+                + greetingPasses.size();
     }
 
     /** Runs the housekeeping now: ended bans, log summaries, expired entries, the ban file. */
@@ -394,9 +484,15 @@ public final class Guard {
         sweep(now);
     }
 
-    /** Writes the ban file now if the bans changed since it was last written (for shutdown). */
+    /** Greeting-test passes granted since start (see {@link GuardedConnection#greetingWaited}), renewals included. */
+    public long greetingPassesGranted() {
+        return greetingPasses.granted();
+    }
+
+    /** Writes the ban file, and the known clients, now if they changed since they were last written (for shutdown). */
     public void saveBans() {
         bans.saveNow();
+        known.saveIfDue(clock.millis(), true);
     }
 
     // ---- reports from sessions, through Slot ----
@@ -436,11 +532,42 @@ public final class Guard {
         if (current.sparedAutomaticBans(high, low)) {
             return LoginPenalty.NONE;
         }
+        if (!known.known(slot.keyHigh(), slot.keyLow(), now)) {
+            accounts.failed(user, secret, slot.keyHigh() ^ slot.keyLow() * 31, current, now);
+        }
         return logins.failed(slot, high, low, user, secret, current, now);
     }
 
     void loginSucceeded(Slot slot, String user) {
-        logins.succeeded(slot, user, clock.millis());
+        long now = clock.millis();
+        logins.succeeded(slot, user, now);
+        Duration remember = policy.get().knownClientsRemember();
+        if (!remember.isZero()) {
+            known.remember(slot.keyHigh(), slot.keyLow(), now, now, remember);
+            for (Consumer<InetAddress> listener : knownListeners) {
+                listener.accept(slot.client());
+            }
+        }
+    }
+
+    /**
+     * Whether {@code user} may log in from the client of {@code slot}: false when the account is
+     * locked and the client is neither known nor allowed (nor one of the own addresses). Asked
+     * before the password is checked, so that the answer is the same whether it was right or wrong.
+     */
+    boolean loginAllowed(Slot slot, String user) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        GuardPolicy current = policy.get();
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        long high = AddressBits.high(slot.client(), ipv6);
+        long low = AddressBits.low(slot.client(), ipv6);
+        if (current.sparedAutomaticBans(high, low) || known.known(slot.keyHigh(), slot.keyLow(), now)
+                || !accounts.refuses(user, slot.keyHigh() ^ slot.keyLow() * 31, now)) {
+            return true;
+        }
+        events.loginRefusedByLock();
+        return current.observing();
     }
 
     boolean closedForErrors(Slot slot) {
@@ -456,6 +583,35 @@ public final class Guard {
         events.closedForErrors(slot.keyHigh(), slot.keyLow(), slot.client(), slot.service(), current.observing(), now);
         limitHits.hit(slot.keyHigh(), slot.keyLow(), high, low, slot.client(), slot.service(), current, now);
         return !current.observing() && bans.find(high, low, now) != null;
+    }
+
+    boolean greetingPassed(Slot slot) {
+        GuardPolicy current = policy.get();
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        if (current.allows(AddressBits.high(slot.client(), ipv6), AddressBits.low(slot.client(), ipv6))) {
+            return true;
+        }
+        return greetingPasses.has(slot.keyHigh(), slot.keyLow(), clock.millis());
+    }
+
+    void greetingWaited(Slot slot, Duration remember) {
+        greetingPasses.grant(slot.keyHigh(), slot.keyLow(), clock.millis(), remember.toMillis());
+    }
+
+    Decision greetingFailed(Slot slot) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        GuardPolicy current = policy.get();
+        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
+        long high = AddressBits.high(slot.client(), ipv6);
+        long low = AddressBits.low(slot.client(), ipv6);
+        if (current.allows(high, low)) {
+            return Decision.ALLOWED;
+        }
+        boolean observed = current.observing();
+        events.connectionRefused(slot.keyHigh(), slot.keyLow(), slot.client(), slot.service(), Reason.PREGREET, observed, now);
+        limitHits.hit(slot.keyHigh(), slot.keyLow(), high, low, slot.client(), slot.service(), current, now);
+        return observed ? Decision.ALLOWED : TALKED_EARLY;
     }
 
     boolean listedByDnsbl(Slot slot, String zones) {
@@ -486,8 +642,10 @@ public final class Guard {
 
     private void housekeeping(long now) {
         bans.expire(now);
+        accounts.expire(now);
         events.summarizeIfDue();
         bans.saveIfDue(now);
+        known.saveIfDue(now, false);
     }
 
     private void sweep(long now) {
@@ -496,5 +654,8 @@ public final class Guard {
         limitHits.sweep(now);
         logins.sweep(now);
         bans.sweep(now);
+        known.sweep(now);
+        accounts.sweep(now, policy.get());
+        greetingPasses.sweep(now);
     }
 }

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param kind     what happened; {@link Kind#label()} is the log event's name
  * @param network  the network the guard counts the client as (its IPv4 address, or its
  *                 {@code ipv6_prefix} network), or for {@code banned} and {@code unbanned} the
- *                 banned network; empty only for {@code stress}
+ *                 banned network; empty only for {@code stress} and the account events
  * @param client   the client address; empty for a manual ban, a ban that ended, a neighbourhood
  *                 ban's widening, and {@code stress}
  * @param service  the listener name the embedding service gave the guard; empty when unknown
@@ -44,7 +44,11 @@ public record GuardEvent(Instant at, Kind kind, Optional<Cidr> network, Optional
         /** A ban lifted by an operator or ended by itself. */
         UNBANNED("unbanned"),
         /** Stress mode started or ended. */
-        STRESS("stress");
+        STRESS("stress"),
+        /** An account locked against unknown addresses (password spraying); {@code detail} names it. */
+        ACCOUNT_LOCKED("account-locked"),
+        /** An account lock that ended by itself or was lifted. */
+        ACCOUNT_UNLOCKED("account-unlocked");
 
         private final String label;
 

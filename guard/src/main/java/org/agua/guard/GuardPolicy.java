@@ -27,6 +27,15 @@ import java.util.Optional;
  *                            every interface, the machine's addresses): never banned automatically,
  *                            as if allowed, and no automatic ban of a wider network covers one.
  *                            Built by whoever builds the policy, once per configuration generation
+ * @param sendRatePerUser     messages one authenticated user may submit (default 200/1h)
+ * @param recipientsRatePerUser recipients one authenticated user may submit to (default 1000/1h)
+ * @param knownClientsRemember how long a client that logged in is known ({@code known_clients.remember}, default 30d)
+ * @param reservedConnections  slots of {@code max_connections} only known and allowed clients may take
+ *                            ({@code known_clients.reserved_connections}, default 10%)
+ * @param accountFailures     distinct wrong passwords for one account from unknown clients before
+ *                            the account is locked for them (default 10/10m)
+ * @param accountLockTime     the first lock of an account; each further lock within a day lasts
+ *                            twice as long, up to a day (default 10m)
  */
 public record GuardPolicy(
         AddressRules rules,
@@ -44,7 +53,11 @@ public record GuardPolicy(
         Optional<Neighbourhood> neighbourhood,
         AddressSet ownAddresses,
         Rate sendRatePerUser,
-        Rate recipientsRatePerUser) {
+        Rate recipientsRatePerUser,
+        Duration knownClientsRemember,
+        Reserve reservedConnections,
+        Rate accountFailures,
+        Duration accountLockTime) {
 
     public enum Mode { ENFORCE, OBSERVE }
 
@@ -55,6 +68,11 @@ public record GuardPolicy(
     public static final Duration DEFAULT_BAN_TIME_MAX = Duration.ofDays(7);
     public static final Rate DEFAULT_SEND_RATE_PER_USER = new Rate(200, Duration.ofHours(1));
     public static final Rate DEFAULT_RECIPIENTS_RATE_PER_USER = new Rate(1000, Duration.ofHours(1));
+    public static final Duration DEFAULT_KNOWN_CLIENTS_REMEMBER = Duration.ofDays(30);
+    public static final Rate DEFAULT_ACCOUNT_FAILURES = new Rate(10, Duration.ofMinutes(10));
+    public static final Duration DEFAULT_ACCOUNT_LOCK_TIME = Duration.ofMinutes(10);
+    /** However often an account is locked, one lock lasts at most this long. */
+    public static final Duration MAX_ACCOUNT_LOCK_TIME = Duration.ofDays(1);
 
     public GuardPolicy {
         Objects.requireNonNull(rules, "rules");
@@ -69,6 +87,13 @@ public record GuardPolicy(
         Objects.requireNonNull(ownAddresses, "ownAddresses");
         Objects.requireNonNull(sendRatePerUser, "sendRatePerUser");
         Objects.requireNonNull(recipientsRatePerUser, "recipientsRatePerUser");
+        Objects.requireNonNull(knownClientsRemember, "knownClientsRemember");
+        Objects.requireNonNull(reservedConnections, "reservedConnections");
+        Objects.requireNonNull(accountFailures, "accountFailures");
+        Objects.requireNonNull(accountLockTime, "accountLockTime");
+        if (knownClientsRemember.isNegative() || accountLockTime.toMillis() < 1) {
+            throw new IllegalArgumentException("known_clients.remember must not be negative and account_lock_time must be positive");
+        }
         if (maxConnections < 1 || maxConnectionsPerIp < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
@@ -84,6 +109,18 @@ public record GuardPolicy(
         if (banTimeMax.compareTo(banTime) < 0) {
             throw new IllegalArgumentException("ban_time_max must be at least ban_time");
         }
+    }
+
+    /** With the defaults of the defences against many addresses (known clients, reserve, account locks). */
+    public GuardPolicy(AddressRules rules, int maxConnections, int maxConnectionsPerIp, int ipv6Prefix,
+                       Duration idleTimeout, int errorLimit, Mode mode, Rate connectionRatePerIp,
+                       Rate messageRatePerIp, Rate authFailures, Duration banTime, Duration banTimeMax,
+                       Optional<Neighbourhood> neighbourhood, AddressSet ownAddresses, Rate sendRatePerUser,
+                       Rate recipientsRatePerUser) {
+        this(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
+                connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, DEFAULT_KNOWN_CLIENTS_REMEMBER, Reserve.DEFAULT,
+                DEFAULT_ACCOUNT_FAILURES, DEFAULT_ACCOUNT_LOCK_TIME);
     }
 
     /** With the default limits of what one user may send. */
@@ -124,36 +161,55 @@ public record GuardPolicy(
 
     public GuardPolicy withRules(AddressRules rules) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
-                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
     }
 
     public GuardPolicy withMode(Mode mode) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
-                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
     }
 
     /** A copy with the three per-address rates replaced. */
     public GuardPolicy withRates(Rate connectionRatePerIp, Rate messageRatePerIp, Rate authFailures) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
-                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
     }
 
     /** A copy with {@code ban_time} and {@code ban_time_max} replaced. */
     public GuardPolicy withBanTimes(Duration banTime, Duration banTimeMax) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
-                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
     }
 
     /** A copy with {@code neighbourhood} replaced; empty turns the escalation off. */
     public GuardPolicy withNeighbourhood(Optional<Neighbourhood> neighbourhood) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
-                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
     }
 
     /** A copy with the addresses of this server's own listeners replaced. */
     public GuardPolicy withOwnAddresses(AddressSet ownAddresses) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
-                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses);
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
+    }
+
+    /** A copy with the defences against many addresses replaced. */
+    public GuardPolicy withKnownClients(Duration knownClientsRemember, Reserve reservedConnections, Rate accountFailures,
+                                        Duration accountLockTime) {
+        return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
+    }
+
+    /** The open connections up to which a client that is neither known nor allowed is admitted. */
+    int maxConnectionsForUnknown() {
+        return maxConnections - reservedConnections.of(maxConnections);
     }
 
     public boolean observing() {

@@ -67,6 +67,17 @@ public interface GuardedConnection {
     }
 
     /**
+     * Asks whether {@code user} may log in from this client, before its password is checked: false
+     * when the account is locked against unknown addresses (password spraying, see
+     * {@link AccountLock}) and this client never logged in before nor is allowed. The session then
+     * answers a temporary failure whatever the password, so a guesser learns nothing. A refusal is
+     * counted ({@link Reason#ACCOUNT_LOCKED}), not reported as a failed login.
+     */
+    default boolean loginAllowed(String user) {
+        return true;
+    }
+
+    /**
      * Reports a failed login of {@code user} with {@code secret} (the password or credential the
      * client sent: only a salted hash of it is kept, to recognise the same stale password sent
      * again; null when the mechanism gives none, and then every failure counts). Returns how long
@@ -76,7 +87,10 @@ public interface GuardedConnection {
         return LoginPenalty.NONE;
     }
 
-    /** Reports a successful login: the client's delay starts again from zero. */
+    /**
+     * Reports a successful login: the client's delay starts again from zero, and the client is
+     * known from now on (for {@code known_clients.remember}).
+     */
     default void loginSucceeded(String user) {
     }
 
@@ -86,6 +100,29 @@ public interface GuardedConnection {
      */
     default boolean sessionClosedForErrors() {
         return false;
+    }
+
+    /**
+     * Whether the client may skip the service's greeting test (a test where the service holds back
+     * the end of its greeting and a client that talks first gives itself away): it waited through
+     * the test within the time {@link #greetingWaited} was given, or it is an allowed client.
+     * Allocates nothing.
+     */
+    default boolean greetingPassed() {
+        return false;
+    }
+
+    /** Reports that the client waited through the greeting test: it skips the test for {@code remember}. */
+    default void greetingWaited(Duration remember) {
+    }
+
+    /**
+     * Reports that the client talked before the greeting was complete: a refusal for
+     * {@link Reason#PREGREET}, and one limit hit (see {@link Guard#LIMIT_HITS_FOR_BAN}). Allowed
+     * in mode observe (counted as a would-be refusal), and for allowed clients.
+     */
+    default Decision greetingFailed() {
+        return Decision.allowed();
     }
 
     /**

@@ -7,9 +7,10 @@ import java.util.Map;
 /**
  * Counts the limit hits of each client and bans the one that keeps hitting its limits:
  * {@value Guard#LIMIT_HITS_FOR_BAN} within {@link Guard#LIMIT_HIT_WINDOW}. A hit is a connection
- * refused for {@code connection_rate_per_ip} or {@code max_connections_per_ip}, or a session
- * closed for its error limit. A message refused for {@code message_rate_per_ip} is not a hit
- * (senders retry such a refusal later, as they should), nor is {@code max_connections}, which is
+ * refused for {@code connection_rate_per_ip} or {@code max_connections_per_ip}, a session
+ * closed for its error limit, or a client that talked before the greeting ({@link Reason#PREGREET}).
+ * A message refused for {@code message_rate_per_ip} is not a hit (senders retry such a refusal
+ * later, as they should), nor is {@code max_connections}, which is
  * nobody's fault in particular. The server's own addresses ({@link GuardPolicy#ownAddresses()})
  * are refused like any client but never hit: an automatic ban must never lock this host out.
  */

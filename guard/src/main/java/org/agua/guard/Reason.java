@@ -25,6 +25,13 @@ public enum Reason {
     RECIPIENT_RATE(false),
     /** An authenticated user who kept hitting those limits may not send for a while (refuses the message). */
     SENDING_SUSPENDED(true),
+    /** A login from an unknown address to an account locked against password spraying (see {@link AccountLock}). */
+    ACCOUNT_LOCKED(false),
+    /**
+     * The client talked before the service's greeting was complete (Postfix postscreen's pregreet
+     * test): refuses the connection, and is a limit hit. Waiting for the greeting next time helps.
+     */
+    PREGREET(false),
     /** On a listener that asks DNS blocklists ({@code guard.dnsbl}): the zones that list the address reach the threshold. */
     DNSBL(true);
 

@@ -186,6 +186,40 @@ final class SecurityEvents {
         }
     }
 
+    /** An account locked against unknown addresses (see {@link AccountLocks}): one line, whatever follows. */
+    void accountLocked(AccountLock lock, int earlierLocks) {
+        RefusalLog.always("account-locked").addKeyValue("user", printable(lock.account()))
+                .addKeyValue("until", lock.expiry().toString())
+                .addKeyValue("duration_s", Duration.between(lock.start(), lock.expiry()).toSeconds())
+                .addKeyValue("failures", lock.failures()).addKeyValue("addresses", lock.addresses())
+                .addKeyValue("earlier_locks", earlierLocks)
+                .addKeyValue("mode", lock.observed() ? "observe" : "enforce").log();
+        if (!listeners.isEmpty()) {
+            accountEvent(GuardEvent.Kind.ACCOUNT_LOCKED, lock, lock.start(), "");
+        }
+    }
+
+    /** A lock that ended ({@code by} expiry or operator): the summary of what it kept out. */
+    void accountUnlocked(AccountLock lock, String by, Instant at) {
+        RefusalLog.always("account-unlocked").addKeyValue("user", printable(lock.account()))
+                .addKeyValue("by", by).addKeyValue("locked_s", Duration.between(lock.start(), at).toSeconds())
+                .addKeyValue("failures", lock.failures()).addKeyValue("addresses", lock.addresses()).log();
+        if (!listeners.isEmpty()) {
+            accountEvent(GuardEvent.Kind.ACCOUNT_UNLOCKED, lock, at, " by=" + by);
+        }
+    }
+
+    /** A login refused (or, observing, that would have been) by an account lock: counted, never logged one by one. */
+    void loginRefusedByLock() {
+        refusals.get(Reason.ACCOUNT_LOCKED).increment();
+    }
+
+    private void accountEvent(GuardEvent.Kind kind, AccountLock lock, Instant at, String more) {
+        emit(new GuardEvent(at, kind, Optional.empty(), Optional.empty(), Optional.empty(),
+                "user=" + printable(lock.account()) + " failures=" + lock.failures() + " addresses=" + lock.addresses() + more,
+                Optional.empty(), lock.observed()));
+    }
+
     /** Writes the log's summaries of an interval that is over. */
     void summarizeIfDue() {
         log.summarizeIfDue();

@@ -87,6 +87,11 @@ final class Slot implements GuardedConnection {
     }
 
     @Override
+    public boolean loginAllowed(String user) {
+        return guard.loginAllowed(this, user);
+    }
+
+    @Override
     public Decision sendAllowed(String user) {
         return guard.sendAllowed(this, user);
     }
@@ -114,6 +119,21 @@ final class Slot implements GuardedConnection {
     @Override
     public boolean sessionClosedForErrors() {
         return guard.closedForErrors(this);
+    }
+
+    @Override
+    public boolean greetingPassed() {
+        return guard.greetingPassed(this);
+    }
+
+    @Override
+    public void greetingWaited(Duration remember) {
+        guard.greetingWaited(this, remember);
+    }
+
+    @Override
+    public Decision greetingFailed() {
+        return guard.greetingFailed(this);
     }
 
     @Override

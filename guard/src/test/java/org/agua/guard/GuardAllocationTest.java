@@ -79,6 +79,30 @@ class GuardAllocationTest {
     }
 
     /**
+     * A botnet client refused past the unreserved slots: whether it is a known client is looked up
+     * on that path (SPEC section 10), and the lookup allocates nothing either.
+     */
+    @Test
+    void refusingAnUnknownClientPastTheUnreservedSlotsAllocatesNothing() {
+        GuardPolicy policy = Policies.limits(10, 100).withRates(new Rate(1_000_000_000, Duration.ofMinutes(1)),
+                GuardPolicy.DEFAULT_MESSAGE_RATE_PER_IP, GuardPolicy.DEFAULT_AUTH_FAILURES)
+                .withKnownClients(Duration.ofDays(30), new Reserve(50, true), GuardPolicy.DEFAULT_ACCOUNT_FAILURES,
+                        GuardPolicy.DEFAULT_ACCOUNT_LOCK_TIME);
+        Guard guard = new Guard(() -> policy, clock);
+        ((Admission.Admitted) guard.admit(ip("198.51.100.1"), "pop3")).connection().loginSucceeded("alice");
+        // The known client and four strangers take the five unreserved slots.
+        for (int i = 0; i < 4; i++) {
+            assertThat(guard.admit(ip("203.0.113." + (10 + i)), "pop3")).isInstanceOf(Admission.Admitted.class);
+        }
+        InetAddress stranger = ip("203.0.113.99");
+
+        double perRefusal = bytesPerCall(() -> guard.admit(stranger, "pop3") instanceof Admission.Refused ? 1 : 0);
+
+        assertThat(perRefusal).isLessThan(8);
+        assertThat(guard.refusals(Reason.TOO_MANY_CONNECTIONS)).isEqualTo(WARM_UP + MEASURED);
+    }
+
+    /**
      * The server's own address over its connection rate is refused every time and never banned for
      * it: the check that spares it is on the refusal path, and allocates nothing either.
      */

@@ -21,6 +21,8 @@ final class Pop3Login {
 
     /** The session's logger: every line of a session comes from one logger an operator can tune. */
     private static final Logger log = LoggerFactory.getLogger(Pop3Session.class);
+    /** The answer of an account locked against unknown addresses (SPEC section 10), whatever the password. */
+    static final Reply LOCKED = Reply.err("SYS/TEMP", "temporarily unavailable, try later");
 
     private final Pop3Session session;
     private final Pop3Services services;
@@ -38,6 +40,11 @@ final class Pop3Login {
      * credentials are wrong. The maildrop is then opened there too. Returns {@link Reply#LATER}.
      */
     Reply start(String name, String secret, Supplier<Mailbox> check) {
+        if (!connection.loginAllowed(name)) {
+            // The account is locked against unknown addresses: the same answer, right password or wrong.
+            log.info("pop3.login.locked id={} client={}", session.id(), session.clientAddress());
+            return LOCKED;
+        }
         return session.runBlocking(() -> {
             Mailbox mailbox;
             try {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -65,6 +66,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private SaslExchange sasl;
     /** The pregreet test is running: the last line of the greeting has not been sent yet. */
     private boolean pregreeting;
+    /** Sends the last line of the greeting; cancelled if the client leaves first, so it holds no session. */
+    private ScheduledFuture<?> greetingEnd;
 
     public SmtpSession(SmtpService service, Supplier<SmtpSettings> settings, SmtpServices services,
                        GuardedConnection connection) {
@@ -154,9 +157,10 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             idle.activity();
-            if (pregreeting) {
-                refuseEarlyTalker();
-            } else if (msg instanceof Inbound.Line line) {
+            if (pregreeting && !earlyTalkerAllowed()) {
+                return;
+            }
+            if (msg instanceof Inbound.Line line) {
                 onLine(line.text());
             } else if (msg instanceof Inbound.LineTooLong) {
                 respond(Reply.of(500, "5.5.2", "Line too long"));
@@ -198,6 +202,9 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         state = SmtpState.CLOSING;
         idle.stop();
+        if (greetingEnd != null) {
+            greetingEnd.cancel(false);
+        }
         intake.abort();
         report.closed();
         ctx.fireChannelInactive();
@@ -227,7 +234,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Message content arriving too slowly, closing connection"));
             return;
         }
-        if (idle.silentFor(idle.checksWithin(connection.idleTimeout()), replies.awaiting())) {
+        // Holding back the greeting is the server's doing: the client is not idle meanwhile.
+        if (idle.silentFor(idle.checksWithin(connection.idleTimeout()), replies.awaiting() || pregreeting)) {
             idle.stop();
             closeWith(Reply.of(421, "4.4.2", settings.hostname() + " Idle timeout, closing connection"));
         }
@@ -235,32 +243,49 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     // ---- commands ---------------------------------------------------------------------------
 
+    /**
+     * Greets the client: on the MX with the pregreet test on (see {@link Pregreet}), the first line
+     * of a multi-line greeting now and the last one after the wait, unless the client passed the
+     * test lately. The wait is a timer on the channel's event loop, never a thread, so thousands of
+     * clients waiting cost a scheduled task each.
+     */
     private void greet() {
-        Duration wait = settings.pregreetWait();
-        if (service != SmtpService.MX || wait.isZero()) {
+        Pregreet test = settings.pregreet();
+        if (service != SmtpService.MX || !test.on() || connection.greetingPassed()) {
             write(Reply.plain(220, settings.hostname() + " ESMTP Agua"));
             return;
         }
-        // Postfix postscreen's pregreet test: send the first line of a multi-line greeting, then
-        // wait. RFC 5321 says a client waits for the last line; spam bots that talk at once give
-        // themselves away, and are refused before they cost a session.
         pregreeting = true;
         ctx.write(Unpooled.copiedBuffer("220-" + settings.hostname() + " ESMTP Agua\r\n", StandardCharsets.US_ASCII));
-        ctx.executor().schedule(() -> {
+        greetingEnd = ctx.executor().schedule(() -> {
             if (pregreeting && state != SmtpState.CLOSING) {
-                pregreeting = false;
-                write(Reply.plain(220, settings.hostname() + " ESMTP Agua"));
-                ctx.flush();
+                connection.greetingWaited(test.passTtl());
+                endGreeting();
             }
-        }, wait.toNanos(), TimeUnit.NANOSECONDS);
+        }, test.delay().toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** A client spoke before the greeting was complete: refused, and counted by the guard as a limit hit. */
-    private void refuseEarlyTalker() {
+    private void endGreeting() {
+        pregreeting = false;
+        write(Reply.plain(220, settings.hostname() + " ESMTP Agua"));
+        ctx.flush();
+    }
+
+    /**
+     * The client spoke before the greeting was complete: refused and closed, which the guard counts
+     * as a limit hit. Returns false then; true in mode observe (or for an allowed client), where
+     * the greeting is completed at once and what the client sent is read as usual.
+     */
+    private boolean earlyTalkerAllowed() {
+        if (connection.greetingFailed().isAllowed()) {
+            greetingEnd.cancel(false);
+            endGreeting();
+            return true;
+        }
         pregreeting = false;
         log.debug("smtp.pregreet id={} client={}", id, clientAddress());
         closeWith(Reply.of(554, "5.5.1", settings.hostname() + " Protocol error: you talked before the greeting"));
-        connection.sessionClosedForErrors();
+        return false;
     }
 
     private void onLine(String line) {

@@ -3,7 +3,6 @@ package org.agua.smtp;
 import io.netty.handler.ssl.SslContext;
 import org.agua.protocol.Accounts;
 
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -22,8 +21,7 @@ import java.util.stream.Collectors;
  * @param maxLineLength     longest command line accepted, in octets
  * @param accounts          the users
  * @param tls               the server's TLS context, or null when TLS is not available
- * @param pregreetWait      on the MX, how long to hold back the end of the greeting to catch clients
- *                          that talk first (Postfix postscreen's pregreet test); zero turns it off
+ * @param pregreet          on the MX, the pregreet test; {@link Pregreet#OFF} turns it off
  */
 public record SmtpSettings(
         String hostname,
@@ -34,7 +32,7 @@ public record SmtpSettings(
         int maxLineLength,
         Accounts accounts,
         SslContext tls,
-        Duration pregreetWait) {
+        Pregreet pregreet) {
 
     /** Command lines longer than this get {@code 500 5.5.2}. RFC 5321 asks for 512; AUTH needs more. */
     public static final int DEFAULT_MAX_LINE_LENGTH = 4096;
@@ -42,7 +40,7 @@ public record SmtpSettings(
     public SmtpSettings {
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(accounts, "accounts");
-        Objects.requireNonNull(pregreetWait, "pregreetWait");
+        Objects.requireNonNull(pregreet, "pregreet");
         localDomains = localDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         if (maxMessageSize < 1 || maxRecipients < 1 || maxLineLength < 512) {
             throw new IllegalArgumentException("SMTP limits must be positive (line length at least 512)");
@@ -53,7 +51,7 @@ public record SmtpSettings(
     public SmtpSettings(String hostname, Set<String> localDomains, long maxMessageSize, int maxRecipients,
                         boolean requireTlsForAuth, int maxLineLength, Accounts accounts, SslContext tls) {
         this(hostname, localDomains, maxMessageSize, maxRecipients, requireTlsForAuth, maxLineLength, accounts, tls,
-                Duration.ZERO);
+                Pregreet.OFF);
     }
 
     public boolean isLocalDomain(String domain) {

@@ -165,7 +165,7 @@ class SmtpDnsblTest {
     @Test
     void clientTalkingWhileTheBlocklistsAreAskedFailsThePregreetTestThatFollows() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            SmtpListener mx = listen(TestServer.mx(mailRoot).withPregreetWait(Duration.ofSeconds(1)),
+            SmtpListener mx = listen(TestServer.mx(mailRoot).withPregreet(Duration.ofSeconds(1), Duration.ofDays(1)),
                     dnsbl((InetSocketAddress) silent.getLocalSocketAddress(), Duration.ofMillis(300)));
             SmtpClient client = connect(mx, "127.0.0.9");
             client.send("EHLO eager.bot");

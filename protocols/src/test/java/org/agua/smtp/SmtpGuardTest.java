@@ -8,9 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.agua.smtp.SmtpAuthTest.plain;
 
@@ -76,22 +73,5 @@ class SmtpGuardTest {
             smtp.send("AUTH PLAIN " + plain(FixedAccounts.ALICE, "last-years-password")).expect("535 5.7.8");
         }
         smtp.send("AUTH PLAIN " + plain(FixedAccounts.ALICE, FixedAccounts.ALICE_PASSWORD)).expect("235 2.7.0");
-    }
-
-    @Test
-    void aClientThatTalksBeforeTheGreetingEndsIsRefused() {
-        smtp = SmtpTranscript.open(TestServer.mx(mailRoot).withPregreetWait(Duration.ofSeconds(2)));
-        // The reply read here is the greeting's first line, "220-...", then the refusal.
-        smtp.send("EHLO eager.bot").expect("554 5.5.1");
-        smtp.expectClosed();
-    }
-
-    @Test
-    void aClientThatWaitsForTheWholeGreetingIsServed() {
-        smtp = SmtpTranscript.open(TestServer.mx(mailRoot).withPregreetWait(Duration.ofSeconds(2)));
-        smtp.advanceTime(Duration.ofSeconds(2));
-        List<String> greeting = smtp.expectLines("220");
-        assertThat(greeting).hasSize(2);
-        smtp.send("EHLO patient.client").expect("250 ");
     }
 }

@@ -51,7 +51,15 @@ final class SmtpTranscript implements AutoCloseable {
 
     /** As {@link #open(TestServer)}, with the session's events told to {@code events}. */
     static SmtpTranscript open(TestServer server, SessionEvents events) {
-        Guard guard = new Guard(server::policy);
+        return open(server, events, new Guard(server::policy));
+    }
+
+    /** As {@link #open(TestServer)}, admitted by {@code guard}: several dialogues that share what the guard remembers. */
+    static SmtpTranscript open(TestServer server, Guard guard) {
+        return open(server, SessionEvents.NONE, guard);
+    }
+
+    private static SmtpTranscript open(TestServer server, SessionEvents events, Guard guard) {
         Admission admission = guard.admit(InetAddress.getLoopbackAddress(), server.service().listenerName());
         assertThat(admission).isInstanceOf(Admission.Admitted.class);
         QueuedExecutor blocking = new QueuedExecutor();

@@ -70,10 +70,12 @@ record TestServer(SmtpService service, SmtpSettings settings, GuardPolicy policy
                 p.idleTimeout(), p.errorLimit(), p.mode()));
     }
 
-    TestServer withPregreetWait(Duration wait) {
+    /** With the pregreet test: the greeting's end held back {@code wait}, a pass lasting {@code passTtl}. */
+    TestServer withPregreet(Duration wait, Duration passTtl) {
         SmtpSettings s = settings;
         return new TestServer(service, new SmtpSettings(s.hostname(), s.localDomains(), s.maxMessageSize(),
-                s.maxRecipients(), s.requireTlsForAuth(), s.maxLineLength(), s.accounts(), s.tls(), wait), policy, mailRoot);
+                s.maxRecipients(), s.requireTlsForAuth(), s.maxLineLength(), s.accounts(), s.tls(),
+                new Pregreet(wait, passTtl)), policy, mailRoot);
     }
 
     TestServer withPolicy(GuardPolicy next) {

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The routes of the admin listener: status, bans, why and metrics. Works on plain request and
+ * The routes of the admin listener: status, bans, account locks, why and metrics. Works on plain request and
  * response values, so it knows nothing of Netty's pipeline; it runs on a blocking thread because a
  * ban or an unban writes the ban file before it returns.
  *
@@ -32,6 +32,7 @@ import java.util.Set;
 public final class AdminApi {
 
     static final String BANS = "/api/bans";
+    static final String LOCKS = "/api/locks";
     private static final Set<String> BAN_FIELDS = Set.of("address", "duration", "reason");
     private static final int MAX_REASON_LENGTH = 200;
 
@@ -87,6 +88,9 @@ public final class AdminApi {
                 }
                 only(method, "GET, POST");
                 return ok(201, JsonViews.ban(addBan(request.body()), Instant.now()));
+            case LOCKS:
+                only(method, "GET");
+                return ok(200, Map.of("locks", JsonViews.locks(server.guard().accountLocks(), Instant.now())));
             case "/api/incidents":
                 only(method, "GET");
                 return ok(200, Map.of("incidents", server.incidents().recent(limit(request.parameter("limit"))).stream()
@@ -100,7 +104,8 @@ public final class AdminApi {
             case "/api/why":
                 only(method, "GET");
                 if (request.parameter("user") != null) {
-                    return ok(200, JsonViews.sender(server.guard().sender(user(request.parameter("user"))), Instant.now()));
+                    String who = user(request.parameter("user"));
+                    return ok(200, JsonViews.sender(server.guard().sender(who), server.guard().accountLock(who), Instant.now()));
                 }
                 InetAddress asked = singleAddress(request.parameter("address"));
                 return ok(200, JsonViews.withDnsbl(JsonViews.explanation(server.guard().explain(asked)),
@@ -116,6 +121,10 @@ public final class AdminApi {
                 }
                 if (QueueRoutes.matches(path)) {
                     return ok(200, new QueueRoutes(server.relay()).handle(method, path));
+                }
+                if (path.startsWith(LOCKS + "/") && path.length() > LOCKS.length() + 1) {
+                    only(method, "DELETE");
+                    return unlock(path.substring(LOCKS.length() + 1));
                 }
                 if (path.startsWith(BANS + "/") && path.length() > BANS.length() + 1) {
                     only(method, "DELETE");
@@ -219,6 +228,9 @@ public final class AdminApi {
                 "delivered", server.metrics().messagesDelivered()));
         out.put("bans_active", server.guard().bans().size());
         out.put("sending_suspended", server.guard().sendingSuspensions().stream().map(s -> s.user()).toList());
+        out.put("accounts_locked", server.guard().accountLocks().stream().map(l -> l.account()).toList());
+        out.put("known_clients", server.guard().knownClients());
+        out.put("reserve_in_use", server.guard().reserveInUse());
         out.put("queue", Map.of("messages", server.relay().size(), "oldest_age_s", server.relay().oldestAge().toSeconds()));
         server.cluster().ifPresent(c -> out.put("cluster", Map.of("node", c.node(), "redis", c.redis(),
                 "link", c.up() ? "up" : "down", "pending", c.pending())));
@@ -252,6 +264,13 @@ public final class AdminApi {
             throw new Refusal(400, "reason is longer than " + MAX_REASON_LENGTH + " characters");
         }
         return server.guard().ban(network, duration, reason);
+    }
+
+    private AdminResponse unlock(String encoded) {
+        String account = user(QueryStringDecoder.decodeComponent(encoded));
+        return server.guard().unlock(account)
+                .map(l -> ok(200, Map.of("unlocked", JsonViews.lock(l, Instant.now()))))
+                .orElseThrow(() -> new Refusal(404, "no account lock for " + account));
     }
 
     private AdminResponse liftBan(String encoded) {

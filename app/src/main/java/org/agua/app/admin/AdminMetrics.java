@@ -41,6 +41,10 @@ public final class AdminMetrics implements AutoCloseable {
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }
+        // Its refusals are agua.refusals{reason=pregreet}; the clients that waited are counted here.
+        FunctionCounter.builder("agua.pregreet.passes", guard, Guard::greetingPassesGranted)
+                .description("clients that waited through the MX's pregreet test, and are greeted at once for pass_ttl")
+                .register(registry);
         Gauge.builder("agua.connections.open", guard, Guard::openConnections)
                 .description("connections open on all listeners").register(registry);
         Gauge.builder("agua.bans.active", guard, g -> g.bans().size())
@@ -48,6 +52,12 @@ public final class AdminMetrics implements AutoCloseable {
         Gauge.builder("agua.sending.suspended", guard, g -> g.sendingSuspensions().size())
                 .description("authenticated users suspended from sending for keeping over the per-user limits")
                 .register(registry);
+        Gauge.builder("agua.accounts.locked", guard, g -> g.accountLocks().size())
+                .description("accounts locked against unknown addresses (password spraying)").register(registry);
+        Gauge.builder("agua.known.clients", guard, Guard::knownClients)
+                .description("client addresses (IPv6: networks) remembered as having logged in").register(registry);
+        Gauge.builder("agua.connections.reserved.in.use", guard, Guard::reserveInUse)
+                .description("open connections in the slots reserved for known and allowed clients").register(registry);
         Gauge.builder("agua.config.generation", server, ManagedServer::configGeneration)
                 .description("the configuration generation in force; counts up with each successful reload")
                 .register(registry);

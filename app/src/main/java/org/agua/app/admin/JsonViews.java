@@ -1,5 +1,6 @@
 package org.agua.app.admin;
 
+import org.agua.guard.AccountLock;
 import org.agua.guard.Ban;
 import org.agua.guard.SenderUsage;
 import org.agua.guard.SendingSuspension;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON shapes of the admin API's values, as ordered maps: field names in snake_case like the
@@ -46,12 +48,28 @@ final class JsonViews {
         return out;
     }
 
+    static Map<String, Object> lock(AccountLock lock, java.time.Instant now) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("account", lock.account());
+        out.put("start", lock.start().toString());
+        out.put("expiry", lock.expiry().toString());
+        out.put("remaining_s", lock.remaining(now).toSeconds());
+        out.put("failures", lock.failures());
+        out.put("addresses", lock.addresses());
+        out.put("mode", lock.observed() ? "observe" : "enforce");
+        return out;
+    }
+
+    static List<Map<String, Object>> locks(List<AccountLock> list, java.time.Instant now) {
+        return list.stream().map(l -> lock(l, now)).toList();
+    }
+
     static List<Map<String, Object>> suspensions(List<SendingSuspension> list, java.time.Instant now) {
         return list.stream().map(s -> suspension(s, now)).toList();
     }
 
-    /** {@code agua why USER}: the user's sending against the per-user limits, and its suspension. */
-    static Map<String, Object> sender(SenderUsage u, java.time.Instant now) {
+    /** {@code agua why USER}: the user's sending against the per-user limits, its suspension, and its account lock. */
+    static Map<String, Object> sender(SenderUsage u, Optional<AccountLock> lock, java.time.Instant now) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("user", u.user());
         out.put("messages", Math.round(u.messages()));
@@ -60,6 +78,7 @@ final class JsonViews {
         out.put("recipients_rate_per_user", u.recipientLimit().toString());
         out.put("refusals", Math.round(u.refusals()));
         out.put("suspension", u.suspension().map(s -> suspension(s, now)).orElse(null));
+        out.put("lock", lock.map(l -> lock(l, now)).orElse(null));
         StringBuilder text = new StringBuilder();
         text.append(u.user()).append(": ");
         u.suspension().ifPresentOrElse(
@@ -71,6 +90,9 @@ final class JsonViews {
         text.append("  recipients ").append(Math.round(u.recipients())).append(" of recipients_rate_per_user ")
                 .append(u.recipientLimit()).append('\n');
         text.append("  refusals   ").append(Math.round(u.refusals())).append(" in the last 10m (10 suspend sending for ban_time)\n");
+        text.append("  login      ").append(lock.map(l -> "locked for unknown addresses until " + l.expiry() + " ("
+                + l.failures() + " failures from " + l.addresses() + " addresses); known and allowed ones still log in")
+                .orElse("not locked")).append('\n');
         out.put("description", text.toString());
         return out;
     }
@@ -104,10 +126,13 @@ final class JsonViews {
             usage.add(one);
         }
         out.put("usage", usage);
+        out.put("known_client", e.lastLogin().isPresent());
+        out.put("last_login", e.lastLogin().map(Object::toString).orElse(null));
         out.put("offences", e.offences());
         out.put("under_stress", e.underStress());
         out.put("mode", e.mode().name().toLowerCase(Locale.ROOT));
         out.put("at", e.at().toString());
+        out.put("greeting_pass_until", e.greetingPass().map(Object::toString).orElse(null));
         out.put("description", e.describe());
         return out;
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "agua", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Agua: a mail server built to stay up while it is under attack.",
         subcommands = {RunCommand.class, InitCommand.class, CheckCommand.class, UserCommand.class,
-                StatusCommand.class, BanCommand.class, WhyCommand.class, IncidentsCommand.class, QueueCommand.class, DkimCommand.class,
+                StatusCommand.class, BanCommand.class, LockCommand.class, WhyCommand.class, IncidentsCommand.class, QueueCommand.class, DkimCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AguaCommand implements Runnable {
 

@@ -47,6 +47,14 @@ final class StatusCommand implements Callable<Integer> {
             suspended.forEach(u -> users.add(u.asText()));
             line("sending suspended", users.isEmpty() ? "none" : String.join(", ", users));
         }
+        JsonNode locked = status.get("accounts_locked");
+        if (locked != null) {
+            List<String> accounts = new ArrayList<>();
+            locked.forEach(u -> accounts.add(u.asText()));
+            line("locked", accounts.isEmpty() ? "no account" : String.join(", ", accounts) + " (for unknown addresses)");
+            line("known", status.get("known_clients").asInt() + " clients, " + status.get("reserve_in_use").asInt()
+                    + " reserved slots in use");
+        }
         JsonNode queue = status.get("queue");
         if (queue != null) {
             int queued = queue.get("messages").asInt();

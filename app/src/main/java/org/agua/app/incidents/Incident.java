@@ -52,7 +52,9 @@ public record Incident(String offender, Instant start, Instant end, long peakPer
      *
      * @param at       when
      * @param kind     {@code banned}; {@code observed-ban} (mode observe: a ban that was not imposed);
-     *                 {@code unbanned}; {@code blocked} (a block entry refused the offender)
+     *                 {@code unbanned}; {@code blocked} (a block entry refused the offender); {@code account-locked}
+ *                 and {@code account-unlocked} for an account lock's incident, whose {@code reason}
+ *                 is {@code user=NAME failures=N addresses=M}
      * @param network  the network it applied to, which may be wider than the offender (a neighbourhood ban)
      * @param duration the ban's length; zero for the other kinds
      * @param cause    the ban's cause ({@code AUTH_FAILURES}, {@code LIMITS}, {@code NEIGHBOURHOOD},
@@ -65,6 +67,8 @@ public record Incident(String offender, Instant start, Instant end, long peakPer
         public static final String OBSERVED_BAN = "observed-ban";
         public static final String UNBANNED = "unbanned";
         public static final String BLOCKED = "blocked";
+        public static final String ACCOUNT_LOCKED = "account-locked";
+        public static final String ACCOUNT_UNLOCKED = "account-unlocked";
 
         public Action {
             Objects.requireNonNull(at, "at");
@@ -87,6 +91,11 @@ public record Incident(String offender, Instant start, Instant end, long peakPer
                     return "blocked" + where + " (block list)";
                 case UNBANNED:
                     return "operator".equals(cause) ? "unbanned" + where + " by operator" : null;
+                case ACCOUNT_LOCKED:
+                    return "locked for unknown addresses";
+                case ACCOUNT_UNLOCKED:
+                    // reason: user=NAME failures=N addresses=M
+                    return "unlocked (" + reason.replaceFirst(".*failures=(\\d+) addresses=(\\d+).*", "$1 failures from $2 addresses") + ")";
                 default:
                     return null;
             }

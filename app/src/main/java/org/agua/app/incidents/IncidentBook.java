@@ -82,7 +82,12 @@ public final class IncidentBook implements Consumer<GuardEvent> {
     private final Object writing = new Object();
 
     // Guarded by this.
+    /** The offender of an account lock's incident is this and the account name. */
+    public static final String ACCOUNT_PREFIX = "account ";
+
     private final Map<Cidr, OpenIncident> open = new HashMap<>();
+    /** Account locks going on, by offender ({@value #ACCOUNT_PREFIX}NAME). */
+    private final Map<String, OpenIncident> accounts = new HashMap<>();
     /** Prefix lengths (and how many open incidents have each) of open incidents wider than an offender. */
     private final TreeMap<Integer, Integer> wideIpv4 = new TreeMap<>();
     private final TreeMap<Integer, Integer> wideIpv6 = new TreeMap<>();
@@ -119,6 +124,10 @@ public final class IncidentBook implements Consumer<GuardEvent> {
     /** Records one guard event; quick, never blocks on the disk. */
     @Override
     public synchronized void accept(GuardEvent event) {
+        if (event.kind() == GuardEvent.Kind.ACCOUNT_LOCKED || event.kind() == GuardEvent.Kind.ACCOUNT_UNLOCKED) {
+            accountEvent(event);
+            return;
+        }
         if (event.kind() == GuardEvent.Kind.STRESS || event.network().isEmpty()) {
             return;
         }
@@ -203,6 +212,32 @@ public final class IncidentBook implements Consumer<GuardEvent> {
     }
 
     // ---- internals, all under this book's lock ----
+
+    /**
+     * An account lock is an incident of its own, whose offender is {@code account NAME}: the attack
+     * came from many addresses, each too small to be an incident. It is open while the lock lasts
+     * and closed by its end; a lock open when the server stopped ended with it (locks are not kept).
+     */
+    private void accountEvent(GuardEvent event) {
+        String detail = event.detail();
+        int end = detail.indexOf(' ');
+        String offender = ACCOUNT_PREFIX + (detail.startsWith("user=") ? detail.substring(5, end < 0 ? detail.length() : end) : detail);
+        OpenIncident incident = event.kind() == GuardEvent.Kind.ACCOUNT_LOCKED ? accounts.get(offender) : accounts.remove(offender);
+        if (incident == null) {
+            incident = new OpenIncident(offender, event.at());
+            if (event.kind() == GuardEvent.Kind.ACCOUNT_LOCKED) {
+                if (accounts.size() >= maxOpen) {
+                    return;
+                }
+                accounts.put(offender, incident);
+            }
+        }
+        incident.add(event);
+        if (event.kind() == GuardEvent.Kind.ACCOUNT_UNLOCKED) {
+            close(incident);
+        }
+        changed = true;
+    }
 
     private OpenIncident openIncident(Cidr offender, Instant at) {
         OpenIncident incident = new OpenIncident(offender.toString(), at);
@@ -306,6 +341,9 @@ public final class IncidentBook implements Consumer<GuardEvent> {
         }
         if (manyOffenders != null) {
             all.add(manyOffenders.snapshot(true));
+        }
+        for (OpenIncident incident : accounts.values()) {
+            all.add(incident.snapshot(true));
         }
         return all;
     }

@@ -163,6 +163,12 @@ final class OpenIncident {
                 }
                 blockRecorded = true;
                 return new Incident.Action(event.at(), Incident.Action.BLOCKED, network, Duration.ZERO, "", "");
+            case ACCOUNT_LOCKED:
+                return new Incident.Action(event.at(), Incident.Action.ACCOUNT_LOCKED, offender, Duration.ZERO, "",
+                        event.detail());
+            case ACCOUNT_UNLOCKED:
+                return new Incident.Action(event.at(), Incident.Action.ACCOUNT_UNLOCKED, offender, Duration.ZERO, "",
+                        event.detail());
             default:
                 return null;
         }

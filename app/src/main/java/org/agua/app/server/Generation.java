@@ -8,6 +8,7 @@ import org.agua.guard.dnsbl.DnsblPolicy;
 import org.agua.guard.netty.ProxyPolicy;
 import org.agua.outbound.delivery.RelaySettings;
 import org.agua.pop3.Pop3Settings;
+import org.agua.smtp.Pregreet;
 import org.agua.smtp.SmtpSettings;
 
 /**
@@ -33,7 +34,7 @@ public record Generation(long number, AguaConfig config, Users users, SslContext
                 SmtpSettings.DEFAULT_MAX_LINE_LENGTH,
                 accounts,
                 tls,
-                config.smtp().pregreetWait());
+                new Pregreet(config.guard().pregreet().delay(), config.guard().pregreet().passTtl()));
         Pop3Settings pop3 = new Pop3Settings(config.hostname(), config.pop3().requireTlsForAuth(),
                 Pop3Settings.DEFAULT_MAX_LINE_LENGTH, accounts, tls);
         // The listeners' addresses are read here, once per generation: the guard must never ban them automatically.

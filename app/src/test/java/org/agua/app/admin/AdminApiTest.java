@@ -161,6 +161,41 @@ class AdminApiTest {
     }
 
     @Test
+    void locksAreListedLiftedAndCountedInMetricsAndWhyNamesAKnownClient() throws Exception {
+        for (int i = 1; i <= 10; i++) {
+            org.agua.guard.GuardedConnection c = ((org.agua.guard.Admission.Admitted) admin.server().guard()
+                    .admit(java.net.InetAddress.getByName("203.0.113." + i), "pop3")).connection();
+            c.loginFailed("dave@example.test", "guess-" + i);
+            c.release();
+        }
+        org.agua.guard.GuardedConnection customer = ((org.agua.guard.Admission.Admitted) admin.server().guard()
+                .admit(java.net.InetAddress.getByName("192.0.2.20"), "pop3")).connection();
+        customer.loginSucceeded("erin@example.test");
+        customer.release();
+
+        JsonNode locks = json(admin.get("/api/locks")).get("locks");
+        assertThat(locks).hasSize(1);
+        assertThat(locks.get(0).get("account").asText()).isEqualTo("dave@example.test");
+        assertThat(locks.get(0).get("failures").asLong()).isEqualTo(10);
+        assertThat(locks.get(0).get("addresses").asInt()).isEqualTo(10);
+        assertThat(locks.get(0).get("remaining_s").asLong()).isBetween(590L, 600L);
+        assertThat(json(admin.get("/api/status")).get("accounts_locked").get(0).asText()).isEqualTo("dave@example.test");
+        assertThat(admin.get("/metrics").body()).contains("agua_accounts_locked 1.0").contains("agua_known_clients 1.0")
+                .contains("agua_connections_reserved_in_use 0.0").contains("agua_refusals_total{reason=\"account_locked\"}");
+        JsonNode why = json(admin.get("/api/why?address=192.0.2.20"));
+        assertThat(why.get("known_client").asBoolean()).isTrue();
+        assertThat(why.get("description").asText()).contains("known client: yes, last login");
+        assertThat(json(admin.get("/api/why?address=203.0.113.1")).get("known_client").asBoolean()).isFalse();
+
+        HttpResponse<String> lifted = admin.delete("/api/locks/dave%40example.test");
+        assertThat(lifted.statusCode()).isEqualTo(200);
+        assertThat(json(lifted).get("unlocked").get("account").asText()).isEqualTo("dave@example.test");
+        assertThat(admin.delete("/api/locks/dave%40example.test").statusCode()).isEqualTo(404);
+        assertThat(admin.delete("/api/locks/%20").statusCode()).isEqualTo(400);
+        assertThat(json(admin.get("/api/locks")).get("locks")).isEmpty();
+    }
+
+    @Test
     void deletingANetworkTakesItUrlEncoded() throws Exception {
         admin.post("/api/bans", "{\"address\": \"203.0.113.0/24\"}");
 
@@ -228,6 +263,8 @@ class AdminApiTest {
         assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(metrics.body())
                 .contains("agua_refusals_total{reason=\"banned\"}")
+                .contains("agua_refusals_total{reason=\"pregreet\"}")
+                .contains("agua_pregreet_passes_total 0.0")
                 .contains("agua_connections_open")
                 .contains("agua_bans_active 0.0")
                 .contains("agua_config_generation 1.0")

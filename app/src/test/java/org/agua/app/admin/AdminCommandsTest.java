@@ -145,6 +145,42 @@ class AdminCommandsTest {
                 .singleElement().satisfies(line -> assertThat(line).contains("smtp").contains("guessing passwords"));
     }
 
+    /** Ten addresses, one distinct wrong password each, through the guard the server runs: a lock under the default account_failures. */
+    private void spray(String user) throws IOException {
+        for (int i = 1; i <= 10; i++) {
+            org.agua.guard.GuardedConnection c = ((org.agua.guard.Admission.Admitted) admin.server().guard()
+                    .admit(java.net.InetAddress.getByName("203.0.113." + i), "pop3")).connection();
+            c.loginFailed(user, "guess-" + i);
+            c.release();
+        }
+    }
+
+    @Test
+    void lockListRemoveWhyAndIncidentsShowAnAccountLock() throws IOException {
+        assertThat(agua("lock", "list", "-c", cliConfig.toString()).out()).isEqualTo("no account locked" + System.lineSeparator());
+        spray("carol@example.test");
+
+        CommandRun listed = agua("lock", "list", "-c", cliConfig.toString());
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        assertThat(listed.out().lines()).singleElement().asString().startsWith("carol@example.test")
+                .contains("locked until", "9m", "10 failures from 10 addresses");
+        assertThat(agua("why", "carol@example.test", "-c", cliConfig.toString()).out())
+                .contains("locked for unknown addresses until");
+        assertThat(agua("status", "-c", cliConfig.toString()).out()).containsPattern("(?m)^locked +carol@example.test");
+        assertThat(agua("incidents", "-c", cliConfig.toString()).out())
+                .contains("account carol@example.test").contains("locked for unknown addresses");
+
+        CommandRun removed = agua("lock", "remove", "Carol@example.test", "-c", cliConfig.toString());
+        assertThat(removed.exitCode()).as(removed.err()).isZero();
+        assertThat(removed.out()).isEqualTo("unlocked carol@example.test" + System.lineSeparator());
+        assertThat(admin.server().guard().accountLocks()).isEmpty();
+        assertThat(agua("incidents", "-c", cliConfig.toString()).out()).contains("unlocked (10 failures from 10 addresses)");
+
+        CommandRun again = agua("lock", "remove", "carol@example.test", "-c", cliConfig.toString());
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).isEqualTo("agua: no account lock for carol@example.test" + System.lineSeparator());
+    }
+
     @Test
     void incidentsWithABadLimitIsAUsageError() {
         CommandRun run = agua("incidents", "--limit", "0", "-c", cliConfig.toString());

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +100,45 @@ class ClusterTest {
         }
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(50))
                 .until(() -> refused(guesser, nodes.get(0)) && refused(guesser, nodes.get(1)) && refused(guesser, nodes.get(2)));
+    }
+
+    private static String pop3Login(LoopbackServer node, String from, String password) throws Exception {
+        try (Client c = Client.connect(from, node.pop3())) {
+            assertThat(c.line()).startsWith("+OK");
+            assertThat(c.send("USER " + LoopbackServer.USER).line()).startsWith("+OK");
+            String reply = c.send("PASS " + password).line();
+            c.send("QUIT");
+            return reply;
+        }
+    }
+
+    @Test
+    void aSprayOverTheThreeNodesLocksTheAccountOnAllAndAClientKnownOnOneIsKnownOnAll() throws Exception {
+        String customer = "127.0.0.20";
+        InetAddress customerAddress = InetAddress.getByName(customer);
+        assertThat(pop3Login(nodes.get(0), customer, LoopbackServer.PASSWORD)).startsWith("+OK");
+        await("the customer is known on every node").atMost(WITHIN).pollInterval(Duration.ofMillis(50))
+                .until(() -> nodes.stream().allMatch(n -> n.server().guard().explain(customerAddress).lastLogin().isPresent()));
+
+        // account_failures 10/10m by default: 4 + 3 + 3 distinct wrong passwords, none enough on its node.
+        int[] perNode = {4, 3, 3};
+        int sprayer = 1;
+        for (int n = 0; n < 3; n++) {
+            for (int i = 0; i < perNode[n]; i++, sprayer++) {
+                pop3Login(nodes.get(n), "127.0.5." + sprayer, "spray-" + sprayer);
+            }
+            Thread.sleep(400); // the node's batch of failures is out before the spray moves on
+        }
+        await("the account is locked on every node").atMost(WITHIN).pollInterval(Duration.ofMillis(50))
+                .until(() -> nodes.stream().allMatch(n -> n.server().guard().accountLock(LoopbackServer.USER).isPresent()));
+        assertThat(pop3Login(nodes.get(0), "127.0.5.99", LoopbackServer.PASSWORD)).startsWith("-ERR [SYS/TEMP] ");
+        assertThat(pop3Login(nodes.get(2), customer, LoopbackServer.PASSWORD))
+                .as("known through node 1, never refused by the lock on node 3").startsWith("+OK");
+
+        nodes.get(1).server().guard().unlock(LoopbackServer.USER);
+        await("an operator's unlock on one node lifts it everywhere").atMost(WITHIN)
+                .until(() -> nodes.stream().allMatch(n -> n.server().guard().accountLocks().isEmpty()));
+        assertThat(pop3Login(nodes.get(2), "127.0.5.99", LoopbackServer.PASSWORD)).startsWith("+OK");
     }
 
     @Test

@@ -18,6 +18,8 @@ abstract class SaslSteps implements SaslExchange {
     static final Reply CANCELLED = Reply.of(501, "5.0.0", "Authentication cancelled");
     static final Reply UNDECODABLE = Reply.of(501, "5.5.2", "Cannot decode response");
     static final Reply BANNED = Reply.of(421, "4.7.0", "access temporarily denied");
+    /** The answer of an account locked against unknown addresses (SPEC section 10), whatever the password. */
+    static final Reply LOCKED = Reply.of(454, "4.7.0", "temporary authentication failure");
 
     final SmtpSession session;
 
@@ -66,6 +68,10 @@ abstract class SaslSteps implements SaslExchange {
     /** Checks the credentials on the blocking executor; the session waits for the answer. */
     Reply verify(String username, String password) {
         session.endSasl();
+        if (!session.guard().loginAllowed(username)) {
+            // The account is locked against unknown addresses: the same answer, right password or wrong.
+            return LOCKED;
+        }
         session.services().blocking().execute(() -> {
             Mailbox user;
             try {

@@ -99,6 +99,15 @@
     refresh();
   }
 
+  async function unlock(account) {
+    try {
+      await api('DELETE', '/api/locks/' + encodeURIComponent(account));
+    } catch (e) {
+      alert('Could not unlock ' + account + ': ' + e.message);
+    }
+    refresh();
+  }
+
   async function flushQueue() {
     try {
       await api('POST', '/api/queue/flush');
@@ -116,9 +125,9 @@
 
   async function refresh() {
     try {
-      const [status, series, offenders, bans, incidents, queue] = await Promise.all([
+      const [status, series, offenders, bans, incidents, queue, locks] = await Promise.all([
         api('GET', '/api/status'), api('GET', '/api/series?seconds=3600'), api('GET', '/api/offenders?limit=10'),
-        api('GET', '/api/bans'), api('GET', '/api/incidents?limit=15'), api('GET', '/api/queue')]);
+        api('GET', '/api/bans'), api('GET', '/api/incidents?limit=15'), api('GET', '/api/queue'), api('GET', '/api/locks')]);
       $('summary').textContent = 'version ' + status.version + ', up ' + duration(status.uptime_s) + ', '
         + status.sessions.open + ' open sessions, ' + status.bans_active + ' active bans';
       $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
@@ -139,6 +148,17 @@
         tr.dataset.network = b.network;
         return tr;
       }), 'no active bans', 4);
+
+      $('locks-summary').textContent = '(' + status.known_clients + ' known clients, ' + status.reserve_in_use
+        + ' reserved slots in use)';
+      fill($('locks').tBodies[0], locks.locks.map((l) => {
+        const button = el('button', 'Unlock');
+        button.type = 'button';
+        button.addEventListener('click', () => { if (confirm('Unlock ' + l.account + '?')) unlock(l.account); });
+        const tr = row([l.account + (l.mode === 'observe' ? ' (observe)' : ''), l.failures, l.addresses, duration(l.remaining_s), button]);
+        tr.dataset.account = l.account;
+        return tr;
+      }), 'no account locked', 5);
 
       $('queue-summary').textContent = '(' + queue.size + ' messages' + (queue.size ? ', oldest ' + duration(queue.oldest_age_s) : '') + ')';
       // At most 50 rows: the page refreshes every 2 s and a long queue is for agua queue list.
