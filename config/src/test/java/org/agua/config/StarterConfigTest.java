@@ -51,6 +51,17 @@ class StarterConfigTest {
     }
 
     @Test
+    void starterDnsblLinesAreValidOnceUncommented() {
+        String uncommented = StarterConfig.TEXT.replace("  # dnsbl:", "  dnsbl:").replace("  #   zones:", "    zones:")
+                .replace("  #   threshold:", "    threshold:").replace("  #   timeout:", "    timeout:")
+                .replace("  #   cache:", "    cache:");
+        ConfigResult result = ConfigLoader.parse(dir.resolve("agua.yml"), uncommented, () -> "mx.machine.test");
+        assertThat(result).as("%s", result).isInstanceOf(ConfigResult.Loaded.class);
+        assertThat(((ConfigResult.Loaded) result).config().guard().dnsbl().zones()).extracting(z -> z.name())
+                .containsExactly("zen.spamhaus.org", "bl.spamcop.net");
+    }
+
+    @Test
     void initWritesConfigurationUsersFileAndDataFolder() throws Exception {
         Path target = dir.resolve("new-site");
         List<Path> written = StarterConfig.init(target);
