@@ -37,11 +37,12 @@ import java.util.concurrent.TimeUnit;
  *       [--scenarios 0,1,...]     which ones (default all; 0 is the real user alone, the baseline)
  *       [--command TEXT]          the command line recorded in the results
  * </pre>
- * Scenarios run in the order 2, 1, 5, 0 (the real user alone), 3, 4, 6, 7, 8: POP3 first, while the user's mailbox holds only
+ * Scenarios run in the order 2, 1, 5, 0 (the real user alone), 3, 4, 6, 7, 9, 8: POP3 first, while the user's mailbox holds only
  * the 200 messages (the other scenarios deliver to it); 1, 2 and 5 with the throughput profile
  * (each throughput scenario after a few unrecorded seconds of the same load, {@link #warmUp()}),
- * the others with the realistic one; 8 (relay throughput, submission to the sink through the
- * server's queue) last, with the throughput profile again.
+ * the others with the realistic one, but 9 (the botnet) with the botnet profile (1,000 connection
+ * slots); 8 (relay throughput, submission to the sink through the server's queue) last, with the
+ * throughput profile again.
  */
 public final class Bench {
 
@@ -135,7 +136,7 @@ public final class Bench {
                     b.sink == null ? 0 : b.sink.getPort(), a.get("cluster"));
         }
         TreeSet<Integer> scenarios = new TreeSet<>();
-        for (String s : a.getOrDefault("scenarios", "0,1,2,3,4,5,6,7,8").split(",")) {
+        for (String s : a.getOrDefault("scenarios", "0,1,2,3,4,5,6,7,8,9").split(",")) {
             scenarios.add(Integer.parseInt(s.trim()));
         }
         b.context = context(b.target, smoke, a.getOrDefault("command", String.join(" ", args)));
@@ -283,7 +284,7 @@ public final class Bench {
                         stats, alone);
                 emit(cpu.stop(o.result()));
             }
-            if (scenarios.stream().anyMatch(s -> s == 0 || s >= 3 && s != 5)) {
+            if (scenarios.stream().anyMatch(s -> s == 0 || s >= 3 && s != 5 && s != 9)) {
                 reconfigure.use(BenchConfig.Profile.REALISTIC);
             }
             if (scenarios.contains(0)) {
@@ -350,6 +351,14 @@ public final class Bench {
                     }
                 }
             }
+            if (scenarios.contains(9)) {
+                if (pop3 == null || maildirTemplate == null) {
+                    System.err.println("bench: scenario 9 needs --pop3 and --maildir-template; skipped");
+                } else {
+                    reconfigure.use(BenchConfig.Profile.BOTNET);
+                    botnet(clients);
+                }
+            }
             if (scenarios.contains(8)) {
                 if (submission == null || sink == null) {
                     System.err.println("bench: scenario 8 needs --submission and --sink; skipped");
@@ -379,6 +388,24 @@ public final class Bench {
                 emit(cpu.stop(o.result()));
             }
         }
+    }
+
+    /**
+     * Scenario 9: the accounts bench1..bench20 at the user's domain, each Maildir reset to
+     * {@link Botnet#MESSAGES} small messages (their owners fetch them); the customers' baseline,
+     * then the attack, its CPU measured over the attack only.
+     */
+    private void botnet(Clients clients) throws Exception {
+        List<String> accounts = BenchConfig.pop3Users(smoke ? 5 : Botnet.ACCOUNTS);
+        for (String a : accounts) {
+            Maildirs.reset(Maildirs.path(maildirTemplate, a), Botnet.MESSAGES, SmtpLoad.MESSAGE_SIZE, a, maildirOwner);
+        }
+        Botnet botnet = new Botnet(clients, pop3);
+        Botnet.Customers alone = botnet.baseline(accounts, password, seconds(10, 2));
+        var cpu = stats.cpu();
+        Botnet.Outcome o = botnet.attack(smoke ? 100 : Botnet.BOTS, accounts, password,
+                smoke ? 12 : Botnet.REAL_PASSWORD_AT, seconds(60, 5), 1_000_000, alone);
+        emit(Botnet.withGeneratorBound(cpu.stop(o.result())));
     }
 
     private void emit(Result r) throws IOException {

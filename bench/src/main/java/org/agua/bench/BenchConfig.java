@@ -20,6 +20,10 @@ import java.util.List;
  *       automatic defences are exercised: 50 connections and 3,000 new connections a minute per
  *       address (twice the real user's pace), 3,000 messages a minute per address, 5 failed logins in 10 minutes, a 1 h ban,
  *       5 min idle timeout.</li>
+ *   <li>{@link Profile#BOTNET} (scenario 9): the realistic limits with {@code max_connections} 1,000,
+ *       so that the botnet's 2,000 addresses, one connection each, can take every slot; each bot stays
+ *       under the per-address limits, which is what a botnet is for. The known clients' reserve and
+ *       the account locks are left at their defaults.</li>
  * </ul>
  * With a sink port (scenario 8), every remote domain is routed to the benchmark's sink.
  */
@@ -32,7 +36,7 @@ public final class BenchConfig {
     /** Scenario 2's users where each POP3 client needs a maildrop of its own: bench1..bench10@localhost. */
     public static final int POP3_USERS = 10;
 
-    public enum Profile { THROUGHPUT, REALISTIC }
+    public enum Profile { THROUGHPUT, REALISTIC, BOTNET }
 
     private BenchConfig() {}
 
@@ -74,6 +78,16 @@ public final class BenchConfig {
                       idle_timeout: 5m
                       error_limit: 10
                     """;
+            case BOTNET -> """
+                      max_connections: 1000
+                      max_connections_per_ip: 50
+                      connection_rate_per_ip: 3000/1m
+                      message_rate_per_ip: 3000/1m
+                      auth_failures: 5/10m
+                      ban_time: 1h
+                      idle_timeout: 5m
+                      error_limit: 10
+                    """;
         };
         return """
                 # written by the benchmark (BenchConfig, profile %s)
@@ -104,7 +118,7 @@ public final class BenchConfig {
                 """.formatted(redis));
     }
 
-    /** The users of scenario 2 besides {@link #USER}. */
+    /** The users of scenarios 2 (the first 10) and 9 (the first 20) besides {@link #USER}. */
     public static List<String> pop3Users(int count) {
         List<String> users = new ArrayList<>();
         for (int i = 1; i <= count; i++) {

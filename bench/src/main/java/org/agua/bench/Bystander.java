@@ -146,6 +146,11 @@ final class Bystander {
         return outcome();
     }
 
+    /** The latencies so far, to be merged with other users' (scenario 9's customers). */
+    Latencies latencies() {
+        return latencies;
+    }
+
     private synchronized Outcome outcome() {
         return new Outcome(attempts, failures, latencies.percentileMs(50), latencies.percentileMs(99), firstFailure);
     }

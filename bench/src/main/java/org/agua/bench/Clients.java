@@ -44,7 +44,8 @@ final class Clients implements AutoCloseable {
 
     private final EventLoopGroup group;
     /**
-     * The real user's connections (from {@link Loopback#BYSTANDER}) get an event loop of their own,
+     * The real user's connections (from {@link Loopback#BYSTANDER}, and scenario 9's customers)
+     * get an event loop of their own,
      * so that the latency measured for them is the server's and not the time their replies waited
      * behind an attack's events in the generator.
      */
@@ -80,7 +81,7 @@ final class Clients implements AutoCloseable {
     ChannelFuture connect(Bootstrap bootstrap, InetSocketAddress server, String local, int readTimeoutSeconds,
                           boolean strings, Supplier<? extends ChannelHandler> handler) {
         Loopback.check(server);
-        if (Loopback.BYSTANDER.equals(local)) {
+        if (Loopback.measured(local)) {
             bootstrap = bootstrap.clone(userGroup);
         }
         return bootstrap.handler(new ChannelInitializer<Channel>() {

@@ -22,12 +22,28 @@ final class Latencies {
     }
 
     synchronized double percentileMs(int p) {
-        if (count == 0) {
+        return percentileMs(Arrays.copyOf(values, count), p);
+    }
+
+    /** The percentile {@code p} over all the samples of {@code parts} together (several customers as one). */
+    static double percentileMs(java.util.Collection<Latencies> parts, int p) {
+        long[] all = new long[0];
+        for (Latencies l : parts) {
+            synchronized (l) {
+                int from = all.length;
+                all = Arrays.copyOf(all, from + l.count);
+                System.arraycopy(l.values, 0, all, from, l.count);
+            }
+        }
+        return percentileMs(all, p);
+    }
+
+    private static double percentileMs(long[] samples, int p) {
+        if (samples.length == 0) {
             return 0;
         }
-        long[] sorted = Arrays.copyOf(values, count);
-        Arrays.sort(sorted);
-        int index = (int) Math.ceil(p / 100.0 * count) - 1;
-        return sorted[Math.max(0, index)] / 1e6;
+        Arrays.sort(samples);
+        int index = (int) Math.ceil(p / 100.0 * samples.length) - 1;
+        return samples[Math.max(0, index)] / 1e6;
     }
 }

@@ -35,6 +35,39 @@ final class Loopback {
     static final String GUESS_POP3 = "127.0.6.4";
     static final String GUESS_SMTP = "127.0.6.5";
     static final String LIVE_BLOCK = "127.0.7.6";
+    /** Scenario 9's known customers: 127.0.9.1, 127.0.9.2, ..., one address each. */
+    static final String CUSTOMER_PREFIX = "127.0.9.";
+
+    /** Scenario 9's customer {@code index} (from 0). */
+    static String customer(int index) {
+        if (index < 0 || index >= 250) {
+            throw new IllegalArgumentException("customer " + index + " is outside 127.0.9.1-250");
+        }
+        return CUSTOMER_PREFIX + (1 + index);
+    }
+
+    /**
+     * Scenario 9's bot {@code index} (from 0, at most {@value #MAX_BOTS}), spread over 127.0.0.0/8
+     * outside 127.0.x.x (the other parties): bot {@code i} is 127.(16 + i % 200).(1 + i / 200).(1 + i * 37 % 250),
+     * so no two bots share a /24 and none can get a neighbour banned with it (the guard's
+     * neighbourhood rule bans a /24 after three of its addresses).
+     */
+    static String bot(int index) {
+        if (index < 0 || index >= MAX_BOTS) {
+            throw new IllegalArgumentException("bot " + index + " is outside 0-" + (MAX_BOTS - 1));
+        }
+        return "127." + (16 + index % 200) + "." + (1 + index / 200) + "." + (1 + index * 37 % 250);
+    }
+
+    static final int MAX_BOTS = 200 * 250;
+
+    /**
+     * Whether {@code local} is a party whose latency is measured (the real user, scenario 9's
+     * customers): its connections get the generator's user event loop.
+     */
+    static boolean measured(String local) {
+        return BYSTANDER.equals(local) || local.startsWith(CUSTOMER_PREFIX);
+    }
 
     private Loopback() {}
 

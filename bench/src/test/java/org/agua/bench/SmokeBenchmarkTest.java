@@ -240,6 +240,37 @@ class SmokeBenchmarkTest {
     }
 
     @Test
+    void botnetSpraysTheAccountsWhileTheirKnownOwnersFetchTheirMail() throws Exception {
+        List<String> accounts = BenchConfig.pop3Users(5);
+        start(BenchConfig.Profile.BOTNET, accounts.toArray(String[]::new));
+        for (String a : accounts) {
+            Maildirs.reset(Maildirs.path(dir.resolve("data/mail/%d/%n").toString(), a), Botnet.MESSAGES,
+                    SmtpLoad.MESSAGE_SIZE, a, null);
+        }
+        Botnet botnet = new Botnet(clients, address(pop3));
+
+        Botnet.Customers alone = botnet.baseline(accounts, BenchConfig.PASSWORD, Duration.ofSeconds(1));
+        Botnet.Outcome o = botnet.attack(100, accounts, BenchConfig.PASSWORD, 12, Duration.ofSeconds(5), 100_000, alone);
+        Result r = Botnet.withGeneratorBound(new ServerStats(List.of(), -1).cpu().stop(o.result()));
+
+        assertThat(alone.known()).as("customers logged in before the attack").isEqualTo(5);
+        assertThat(alone.attempts()).isPositive();
+        assertThat(alone.failures()).as("%s", alone).isZero();
+        assertThat(o.greeted()).as("%s", o).isPositive();
+        assertThat(o.guesses()).as("%s", o).isGreaterThanOrEqualTo(12 * 5);
+        assertThat(o.wrong()).as("%s", o).isPositive();
+        // Every account's list got past its real password: it was either confirmed or refused as locked.
+        assertThat(o.accountsConfirmed() + o.accountsLockSeen()).as("%s", o).isGreaterThanOrEqualTo(5);
+        assertThat(o.confirmed()).isLessThanOrEqualTo(5);
+        assertThat(o.customers().attempts()).isPositive();
+        assertThat(o.customers().successPercent()).as("%s", o.customers()).isPositive();
+        assertThat(o.customers().refusedOwners()).as("owners refused their own password").isEmpty();
+        assertThat(r.headline).isEqualTo(Result.round(o.customers().successPercent(), 1));
+        assertThat(r.fields).containsKeys("customers_p99_ratio", "passwords_confirmed_before_lock",
+                "passwords_confirmed_after_lock", "owners_locked_out", "refused", "cpu_generator_pct", "generator_bound");
+    }
+
+    @Test
     void liveBlockRefusesTheAttackerAndClosesItsSessions() throws Exception {
         start(BenchConfig.Profile.REALISTIC);
         watcher = new ConfigWatcher(config, server).start();

@@ -50,7 +50,7 @@ final class ConfigReader {
         s.put("guard", List.of("block", "allow", "max_connections", "max_connections_per_ip", "connection_rate_per_ip",
                 "message_rate_per_ip", "auth_failures", "ban_time", "ban_time_max", "ipv6_prefix", "neighbourhood",
                 "idle_timeout", "error_limit", "mode", "send_rate_per_user", "recipients_rate_per_user", "known_clients",
-                "account_failures", "account_lock_time", "pregreet", "dnsbl"));
+                "account_failures", "account_lock_time", "pregreet", "message_rate_per_recipient", "dnsbl"));
         s.put("pregreet", List.of("wait", "pass_ttl"));
         s.put("neighbourhood", List.of("bans", "ipv4_prefix", "ipv6_prefix"));
         s.put("known_clients", List.of("remember", "reserved_connections"));
@@ -303,6 +303,7 @@ final class ConfigReader {
                 s.parsed("account_failures", d.accountFailures(), "a rate", Rate::parse),
                 positive(s, "account_lock_time").map(Located::value).orElse(d.accountLockTime()),
                 pregreet(s.section("pregreet", SCHEMA)),
+                s.parsed("message_rate_per_recipient", d.messageRatePerRecipient(), "off or a rate", ConfigReader::rateOrOff),
                 dnsbl(s.section("dnsbl", SCHEMA)));
     }
 
@@ -313,6 +314,20 @@ final class ConfigReader {
             throw new IllegalArgumentException("'remember' is longer than ten years");
         }
         return d;
+
+    }
+
+    /** {@code off} (also written {@code false} or {@code no}, quoted or not), or a rate. */
+    private static Optional<Rate> rateOrOff(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("off") || t.equals("false") || t.equals("no")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Rate.parse(text));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ", or off");
+        }
     }
 
     /** {@code dnsbl: {zones: [{zone: zen.spamhaus.org, weight: 2}, bl.spamcop.net], threshold: 2, timeout: 2s, cache: 1h}}. */

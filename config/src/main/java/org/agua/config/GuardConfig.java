@@ -19,6 +19,7 @@ import org.agua.guard.Reserve;
  * @param knownClientsRemember {@code known_clients.remember}; zero remembers no one
  * @param reservedConnections  {@code known_clients.reserved_connections}
  * @param pregreet      {@code pregreet}: read by the MX listener, not by the guard's policy
+ * @param messageRatePerRecipient {@code message_rate_per_recipient}; empty for {@code off}, the default
  * @param dnsbl         {@code dnsbl}: the blocklists the MX asks (not part of {@link #toPolicy}: the
  *                      DNSBL check has a policy of its own, {@link DnsblConfig#toPolicy})
  */
@@ -44,6 +45,7 @@ public record GuardConfig(
         Rate accountFailures,
         Duration accountLockTime,
         PregreetConfig pregreet,
+        Optional<Rate> messageRatePerRecipient,
         DnsblConfig dnsbl) {
 
     public GuardConfig {
@@ -74,6 +76,7 @@ public record GuardConfig(
                 new Rate(GuardPolicy.DEFAULT_ACCOUNT_FAILURES.count(), GuardPolicy.DEFAULT_ACCOUNT_FAILURES.per()),
                 GuardPolicy.DEFAULT_ACCOUNT_LOCK_TIME,
                 PregreetConfig.defaults(),
+                Optional.empty(),
                 DnsblConfig.defaults());
     }
 
@@ -88,7 +91,8 @@ public record GuardConfig(
                 AddressRules.of(block, allow), maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
                 guardRate(connectionRatePerIp), guardRate(messageRatePerIp), guardRate(authFailures), banTime, banTimeMax,
                 neighbourhood, ownAddresses, guardRate(sendRatePerUser), guardRate(recipientsRatePerUser),
-                knownClientsRemember, reservedConnections, guardRate(accountFailures), accountLockTime);
+                knownClientsRemember, reservedConnections, guardRate(accountFailures), accountLockTime,
+                messageRatePerRecipient.map(GuardConfig::guardRate));
     }
 
     /** As {@link #toPolicy(AddressSet)} with no own addresses, for tools and tests that bind no listener. */

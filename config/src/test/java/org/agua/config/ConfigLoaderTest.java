@@ -145,7 +145,7 @@ class ConfigLoaderTest {
                 Duration.ofMinutes(30), Duration.ofDays(1), 56, Optional.of(new Neighbourhood(4, 22, 44)),
                 Duration.ofSeconds(30), 3, GuardPolicy.Mode.OBSERVE, Rate.parse("200/1h"), Rate.parse("1000/1h"),
                 Duration.ofDays(30), org.agua.guard.Reserve.DEFAULT, Rate.parse("10/10m"), Duration.ofMinutes(10),
-                PregreetConfig.defaults(), DnsblConfig.defaults()));
+                PregreetConfig.defaults(), Optional.empty(), DnsblConfig.defaults()));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(
                 Path.of("/var/log/agua"), LoggingConfig.Level.DEBUG, Size.parse("10MB"), Size.parse("100MB")));
         assertThat(c.admin().metricsWithoutToken()).isTrue();
@@ -196,6 +196,34 @@ class ConfigLoaderTest {
         assertThat(policy.authFailures()).isEqualTo(new org.agua.guard.Rate(3, Duration.ofMinutes(5)));
         assertThat(policy.banTime()).isEqualTo(Duration.ofMinutes(10));
         assertThat(policy.banTimeMax()).isEqualTo(Duration.ofDays(2));
+    }
+
+    @Test
+    void messageRatePerRecipientIsOffUnlessARateIsGiven() {
+        record Case(String yaml, Optional<org.agua.guard.Rate> read) {}
+        List<Case> cases = List.of(
+                new Case("guard:\n  max_connections: 7\n", Optional.empty()),
+                new Case("guard:\n  message_rate_per_recipient: off\n", Optional.empty()),
+                new Case("guard:\n  message_rate_per_recipient: 'off'\n", Optional.empty()),
+                new Case("guard:\n  message_rate_per_recipient: false\n", Optional.empty()),
+                new Case("guard:\n  message_rate_per_recipient: 300/1h\n",
+                        Optional.of(new org.agua.guard.Rate(300, Duration.ofHours(1)))),
+                new Case("guard:\n  message_rate_per_recipient: 3/1m\n",
+                        Optional.of(new org.agua.guard.Rate(3, Duration.ofMinutes(1)))));
+
+        for (Case c : cases) {
+            assertThat(valid(c.yaml()).guard().toPolicy().messageRatePerRecipient()).as(c.yaml()).isEqualTo(c.read());
+        }
+    }
+
+    @Test
+    void aMessageRatePerRecipientThatIsNeitherOffNorARateIsAProblem() {
+        assertThat(problems("guard:\n  message_rate_per_recipient: 300\n")).containsExactly(
+                "/etc/agua/agua.yml:2:31: '300' is not a rate (COUNT/DURATION, like 30/1m), or off");
+        assertThat(problems("guard:\n  message_rate_per_recipient: 0/1h\n")).containsExactly(
+                "/etc/agua/agua.yml:2:31: '0/1h' is not a rate: a rate needs a count of at least 1, or off");
+        assertThat(problems("guard:\n  message_rate_per_recipient: [300/1h]\n")).singleElement()
+                .asString().contains("message_rate_per_recipient");
     }
 
     @Test

@@ -35,7 +35,8 @@ class StarterConfigTest {
                         d.maxConnectionsPerIp(), d.connectionRatePerIp(), d.messageRatePerIp(), d.authFailures(),
                         d.banTime(), d.banTimeMax(), d.ipv6Prefix(), d.neighbourhood(), d.idleTimeout(),
                         d.errorLimit(), d.mode(), d.sendRatePerUser(), d.recipientsRatePerUser(),
-                        d.knownClientsRemember(), d.reservedConnections(), d.accountFailures(), d.accountLockTime(), d.pregreet(), d.dnsbl()),
+                        d.knownClientsRemember(), d.reservedConnections(), d.accountFailures(), d.accountLockTime(), d.pregreet(),
+                        d.messageRatePerRecipient(), d.dnsbl()),
                 defaults.logging(), defaults.admin(), defaults.outbound(), defaults.proxyProtocol(),
                 defaults.cluster());
         assertThat(starter).isEqualTo(withLoopbackAllowed);

@@ -29,6 +29,7 @@ import java.util.function.Supplier;
  *   <li>{@code StressMode}: Postfix's stress mode, which shortens {@link #effectiveIdleTimeout} and
  *       {@link #effectiveErrorLimit} above {@value #STRESS_ON_PERCENT} % of {@code max_connections};</li>
  *   <li>{@code MessageRateLimit}: {@code message_rate_per_ip};</li>
+ *   <li>{@code RecipientRates}: {@code message_rate_per_recipient}, counted per mailbox name;</li>
  *   <li>{@code FailedLogins}: {@code auth_failures}, the failed-login delay, stale passwords;</li>
  *   <li>{@code LimitHits}: {@value #LIMIT_HITS_FOR_BAN} limit hits within {@link #LIMIT_HIT_WINDOW}
  *       ban a client;</li>
@@ -93,6 +94,7 @@ public final class Guard {
     private final AccountLocks accounts;
     private final List<Consumer<InetAddress>> knownListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final GreetingPasses greetingPasses;
+    private final RecipientRates mailboxes;
     private final AtomicLong nextHousekeeping;
     private final AtomicLong nextSweep;
 
@@ -142,6 +144,7 @@ public final class Guard {
         this.sending = new SendLimits(capacity, events, banFile == null ? null : banFile.resolveSibling("send-suspensions"),
                 saver, clock.instant());
         this.greetingPasses = new GreetingPasses(capacity);
+        this.mailboxes = new RecipientRates(capacity, events);
         long now = clock.millis();
         this.nextHousekeeping = new AtomicLong(now + HOUSEKEEPING_MILLIS);
         this.nextSweep = new AtomicLong(now + SWEEP_MILLIS);
@@ -501,9 +504,8 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        long high = AddressBits.high(slot.client(), ipv6);
-        long low = AddressBits.low(slot.client(), ipv6);
+        long high = slot.high();
+        long low = slot.low();
         if (current.allows(high, low)) {
             return Decision.ALLOWED;
         }
@@ -522,13 +524,35 @@ public final class Guard {
         return sending.recipient(slot, user, policy.get(), now);
     }
 
+    Decision deliveryAllowed(Slot slot, String mailbox) {
+        GuardPolicy current = policy.get();
+        Optional<Rate> rate = current.messageRatePerRecipient();
+        if (rate.isEmpty()) {
+            return Decision.ALLOWED;
+        }
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        if (current.allows(slot.high(), slot.low())) {
+            return Decision.ALLOWED;
+        }
+        return mailboxes.delivery(slot, mailbox, rate.get(), current.observing(), now);
+    }
+
+    void deliveryAbandoned(Slot slot, String mailbox) {
+        GuardPolicy current = policy.get();
+        Optional<Rate> rate = current.messageRatePerRecipient();
+        if (rate.isEmpty() || current.allows(slot.high(), slot.low())) {
+            return;
+        }
+        mailboxes.abandoned(mailbox, rate.get(), clock.millis());
+    }
+
     LoginPenalty loginFailed(Slot slot, String user, String secret) {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        long high = AddressBits.high(slot.client(), ipv6);
-        long low = AddressBits.low(slot.client(), ipv6);
+        long high = slot.high();
+        long low = slot.low();
         if (current.sparedAutomaticBans(high, low)) {
             return LoginPenalty.NONE;
         }
@@ -559,9 +583,8 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        long high = AddressBits.high(slot.client(), ipv6);
-        long low = AddressBits.low(slot.client(), ipv6);
+        long high = slot.high();
+        long low = slot.low();
         if (current.sparedAutomaticBans(high, low) || known.known(slot.keyHigh(), slot.keyLow(), now)
                 || !accounts.refuses(user, slot.keyHigh() ^ slot.keyLow() * 31, now)) {
             return true;
@@ -574,9 +597,8 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        long high = AddressBits.high(slot.client(), ipv6);
-        long low = AddressBits.low(slot.client(), ipv6);
+        long high = slot.high();
+        long low = slot.low();
         if (current.sparedAutomaticBans(high, low)) {
             return false;
         }
@@ -587,8 +609,7 @@ public final class Guard {
 
     boolean greetingPassed(Slot slot) {
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        if (current.allows(AddressBits.high(slot.client(), ipv6), AddressBits.low(slot.client(), ipv6))) {
+        if (current.allows(slot.high(), slot.low())) {
             return true;
         }
         return greetingPasses.has(slot.keyHigh(), slot.keyLow(), clock.millis());
@@ -602,9 +623,8 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        long high = AddressBits.high(slot.client(), ipv6);
-        long low = AddressBits.low(slot.client(), ipv6);
+        long high = slot.high();
+        long low = slot.low();
         if (current.allows(high, low)) {
             return Decision.ALLOWED;
         }
@@ -657,5 +677,6 @@ public final class Guard {
         known.sweep(now);
         accounts.sweep(now, policy.get());
         greetingPasses.sweep(now);
+        mailboxes.sweep(policy.get().messageRatePerRecipient().orElse(null), now);
     }
 }

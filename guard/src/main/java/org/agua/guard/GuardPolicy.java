@@ -36,6 +36,9 @@ import java.util.Optional;
  *                            the account is locked for them (default 10/10m)
  * @param accountLockTime     the first lock of an account; each further lock within a day lasts
  *                            twice as long, up to a day (default 10m)
+ * @param messageRatePerRecipient messages one local mailbox may receive from unauthenticated,
+ *                            not allowed clients (see {@link GuardedConnection#deliveryAllowed});
+ *                            empty for {@code message_rate_per_recipient: off}, the default
  */
 public record GuardPolicy(
         AddressRules rules,
@@ -57,7 +60,9 @@ public record GuardPolicy(
         Duration knownClientsRemember,
         Reserve reservedConnections,
         Rate accountFailures,
-        Duration accountLockTime) {
+        Duration accountLockTime,
+
+        Optional<Rate> messageRatePerRecipient) {
 
     public enum Mode { ENFORCE, OBSERVE }
 
@@ -94,6 +99,7 @@ public record GuardPolicy(
         if (knownClientsRemember.isNegative() || accountLockTime.toMillis() < 1) {
             throw new IllegalArgumentException("known_clients.remember must not be negative and account_lock_time must be positive");
         }
+        Objects.requireNonNull(messageRatePerRecipient, "messageRatePerRecipient");
         if (maxConnections < 1 || maxConnectionsPerIp < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
@@ -111,7 +117,10 @@ public record GuardPolicy(
         }
     }
 
-    /** With the defaults of the defences against many addresses (known clients, reserve, account locks). */
+    /**
+     * With the defaults of the defences against many addresses (known clients, reserve, account
+     * locks), and no limit on the mail one mailbox receives.
+     */
     public GuardPolicy(AddressRules rules, int maxConnections, int maxConnectionsPerIp, int ipv6Prefix,
                        Duration idleTimeout, int errorLimit, Mode mode, Rate connectionRatePerIp,
                        Rate messageRatePerIp, Rate authFailures, Duration banTime, Duration banTimeMax,
@@ -120,7 +129,7 @@ public record GuardPolicy(
         this(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit, mode,
                 connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
                 sendRatePerUser, recipientsRatePerUser, DEFAULT_KNOWN_CLIENTS_REMEMBER, Reserve.DEFAULT,
-                DEFAULT_ACCOUNT_FAILURES, DEFAULT_ACCOUNT_LOCK_TIME);
+                DEFAULT_ACCOUNT_FAILURES, DEFAULT_ACCOUNT_LOCK_TIME, Optional.empty());
     }
 
     /** With the default limits of what one user may send. */
@@ -162,41 +171,47 @@ public record GuardPolicy(
     public GuardPolicy withRules(AddressRules rules) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
                 mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
-                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime,
+                messageRatePerRecipient);
     }
 
     public GuardPolicy withMode(Mode mode) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
                 mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
-                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime,
+                messageRatePerRecipient);
     }
 
     /** A copy with the three per-address rates replaced. */
     public GuardPolicy withRates(Rate connectionRatePerIp, Rate messageRatePerIp, Rate authFailures) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
                 mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
-                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime,
+                messageRatePerRecipient);
     }
 
     /** A copy with {@code ban_time} and {@code ban_time_max} replaced. */
     public GuardPolicy withBanTimes(Duration banTime, Duration banTimeMax) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
                 mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
-                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime,
+                messageRatePerRecipient);
     }
 
     /** A copy with {@code neighbourhood} replaced; empty turns the escalation off. */
     public GuardPolicy withNeighbourhood(Optional<Neighbourhood> neighbourhood) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
                 mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
-                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime,
+                messageRatePerRecipient);
     }
 
     /** A copy with the addresses of this server's own listeners replaced. */
     public GuardPolicy withOwnAddresses(AddressSet ownAddresses) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
                 mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
-                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime,
+                messageRatePerRecipient);
     }
 
     /** A copy with the defences against many addresses replaced. */
@@ -204,12 +219,21 @@ public record GuardPolicy(
                                         Duration accountLockTime) {
         return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
                 mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
-                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime);
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime,
+                messageRatePerRecipient);
     }
 
     /** The open connections up to which a client that is neither known nor allowed is admitted. */
     int maxConnectionsForUnknown() {
         return maxConnections - reservedConnections.of(maxConnections);
+    }
+
+    /** A copy with {@code message_rate_per_recipient} replaced; empty turns it off. */
+    public GuardPolicy withMessageRatePerRecipient(Optional<Rate> messageRatePerRecipient) {
+        return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime,
+                messageRatePerRecipient);
     }
 
     public boolean observing() {

@@ -67,6 +67,31 @@ public interface GuardedConnection {
     }
 
     /**
+     * Asks for, and counts, one message from this client for the local {@code mailbox} against
+     * {@code message_rate_per_recipient}, whoever sends to it: refused with
+     * {@link Reason#MAILBOX_RATE} and a retry hint once the mailbox had its share, which stops a
+     * bombing from many addresses that each stay under {@code message_rate_per_ip}. Only an allowed
+     * message is counted, so ask as the last check before accepting the recipient, and give the
+     * message back with {@link #deliveryAbandoned} if it is not delivered after all. {@code mailbox}
+     * is an opaque name that the caller makes canonical (the same for every address that reaches
+     * the mailbox). Always allowed when the limit is off and for allowed clients; the caller
+     * exempts authenticated sessions by not asking.
+     */
+    default Decision deliveryAllowed(String mailbox) {
+        return Decision.allowed();
+    }
+
+    /**
+     * Gives back one message that {@link #deliveryAllowed} allowed for {@code mailbox}, whose
+     * transaction ended without it (given up, refused, failed, or the connection lost), so that
+     * only delivered mail uses the mailbox's share. Call it once per allowed message at most: a
+     * message never counted (limit off, allowed client) is ignored only while that still holds,
+     * so a reload in between may give back a message that was not counted, which lets one more in.
+     */
+    default void deliveryAbandoned(String mailbox) {
+    }
+
+    /**
      * Asks whether {@code user} may log in from this client, before its password is checked: false
      * when the account is locked against unknown addresses (password spraying, see
      * {@link AccountLock}) and this client never logged in before nor is allowed. The session then

@@ -32,6 +32,11 @@ public enum Reason {
      * test): refuses the connection, and is a limit hit. Waiting for the greeting next time helps.
      */
     PREGREET(false),
+    /**
+     * Messages for one mailbox (an opaque name the protocol gives) arrived faster than
+     * {@code message_rate_per_recipient} (refuses that recipient, not the message or the connection).
+     */
+    MAILBOX_RATE(false),
     /** On a listener that asks DNS blocklists ({@code guard.dnsbl}): the zones that list the address reach the threshold. */
     DNSBL(true);
 

@@ -70,8 +70,9 @@ final class RefusalLog {
 
     private static final ThreadLocal<Offence> PROBE = ThreadLocal.withInitial(Offence::new);
 
+    /** {@code subjectKey} and {@code subject} are null for an offender that is a client. */
     private record Offender(InetAddress client, String service, String event, Reason reason, boolean observed,
-                            LongAdder repeats) {}
+                            String subjectKey, String subject, LongAdder repeats) {}
 
     private final Clock clock;
     private final AtomicLong intervalStart;
@@ -100,6 +101,17 @@ final class RefusalLog {
      */
     void record(long high, long low, String event, InetAddress client, String service, Reason reason, boolean observed,
                 UnaryOperator<LoggingEventBuilder> details) {
+        record(high, low, event, null, null, client, service, reason, observed, details);
+    }
+
+    /**
+     * As {@link #record(long, long, String, InetAddress, String, Reason, boolean, UnaryOperator)},
+     * for an offender that is not one client but what many clients have in common (a mailbox under
+     * a bombing, keyed by {@code high}/{@code low} made from its name): {@code subjectKey=subject}
+     * is written on its summary lines as on its first, since those name only the first client.
+     */
+    void record(long high, long low, String event, String subjectKey, String subject, InetAddress client, String service,
+                Reason reason, boolean observed, UnaryOperator<LoggingEventBuilder> details) {
         summarizeIfDue();
         Offender known = offenders.get(PROBE.get().set(high, low, event));
         if (known != null) {
@@ -110,13 +122,13 @@ final class RefusalLog {
             untracked.increment();
             return;
         }
-        Offender first = new Offender(client, service, event, reason, observed, new LongAdder());
+        Offender first = new Offender(client, service, event, reason, observed, subjectKey, subject, new LongAdder());
         Offender raced = offenders.putIfAbsent(new Offence().set(high, low, event), first);
         if (raced != null) {
             raced.repeats().increment();
             return;
         }
-        details.apply(event(event, client, service, reason, observed)).log();
+        details.apply(withSubject(event(event, client, service, reason, observed), first)).log();
     }
 
     /** Offenders tracked now; never more than {@link #MAX_OFFENDERS}. */
@@ -142,7 +154,8 @@ final class RefusalLog {
             }
             // Still at it: it stays tracked, so the next interval gives one more summary line and
             // no second full line.
-            event(offender.event(), offender.client(), offender.service(), offender.reason(), offender.observed())
+            withSubject(event(offender.event(), offender.client(), offender.service(), offender.reason(), offender.observed()),
+                    offender)
                     .addKeyValue("summary", true)
                     .addKeyValue("repeats", repeats)
                     .addKeyValue("interval_s", INTERVAL.toSeconds())
@@ -153,6 +166,10 @@ final class RefusalLog {
             LOG.atInfo().setMessage("untracked").addKeyValue("summary", true).addKeyValue("repeats", others)
                     .addKeyValue("interval_s", INTERVAL.toSeconds()).log();
         }
+    }
+
+    private static LoggingEventBuilder withSubject(LoggingEventBuilder line, Offender offender) {
+        return offender.subjectKey() == null ? line : line.addKeyValue(offender.subjectKey(), offender.subject());
     }
 
     /** A line that is never throttled: a ban, a lifted ban, a change of stress mode. Each is rare by nature. */

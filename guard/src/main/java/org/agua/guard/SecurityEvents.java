@@ -25,7 +25,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  * <p><b>Security log</b>: events go to the logger {@code agua.security}, message = event name,
  * facts as key-value pairs (see {@link RefusalLog}): {@code blocked}, {@code rate-limited},
  * {@code auth-failed}, {@code error-limit} are throttled (first per offender, then one summary a
- * minute); {@code banned}, {@code unbanned}, {@code stress} are written once each.
+ * minute), and so are {@code send-limited} per user and {@code mailbox-limited} per mailbox; {@code banned}, {@code unbanned}, {@code stress} are written once each.
  *
  * <p><b>Listeners</b>: the same events, every one of them and unthrottled, go to the listeners as
  * {@link GuardEvent}s, for a consumer that aggregates them (incident records). Each method checks
@@ -94,16 +94,30 @@ final class SecurityEvents {
      */
     void sendRefused(String user, InetAddress client, String service, Reason reason, Rate rate, boolean observed, long now) {
         refusals.get(reason).increment();
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < user.length(); i++) {
-            h = (h ^ user.charAt(i)) * 0x100000001b3L;
-        }
+        long h = nameHash(user);
         log.record(h, ~h ^ user.length(), "send-limited", client, service, reason, observed, line -> {
             line = line.addKeyValue("user", printable(user));
             return rate == null ? line : line.addKeyValue("limit", rate.toString());
         });
         if (!listeners.isEmpty()) {
             refusalEvent(reason, client, service, observed, now);
+        }
+    }
+
+    /**
+     * A message for {@code mailbox} refused over {@code message_rate_per_recipient}. Throttled per
+     * mailbox, not per client: a bombing comes from many clients, and its log must stay one first
+     * line and one summary a minute for the mailbox, however many of them take part.
+     */
+    void deliveryRefused(String mailbox, InetAddress client, String service, Rate rate, Duration retry, boolean observed,
+                         long now) {
+        refusals.get(Reason.MAILBOX_RATE).increment();
+        long h = nameHash(mailbox);
+        log.record(h, ~h ^ mailbox.length(), "mailbox-limited", "mailbox", printableName(mailbox), client, service,
+                Reason.MAILBOX_RATE, observed,
+                line -> line.addKeyValue("limit", rate.toString()).addKeyValue("retry_after_s", retry.toSeconds()));
+        if (!listeners.isEmpty()) {
+            refusalEvent(Reason.MAILBOX_RATE, client, service, observed, now);
         }
     }
 
@@ -269,6 +283,28 @@ final class SecurityEvents {
             line = line.addKeyValue(count.getKey(), count.getValue());
         }
         return line;
+    }
+
+    /** FNV-1a of a name, for a throttling key of the refusal log. Builds nothing. */
+    private static long nameHash(String name) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < name.length(); i++) {
+            h = (h ^ name.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** As {@link #printable}, without a copy for a name that is fine as it is: the refusal path of a flood. */
+    private static String printableName(String name) {
+        if (name.length() > 64) {
+            return printable(name);
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                return printable(name);
+            }
+        }
+        return name;
     }
 
     /** A user name as the client sent it, made safe for a log line: printable, at most 64 characters. */

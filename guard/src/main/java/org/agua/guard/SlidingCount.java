@@ -34,6 +34,21 @@ final class SlidingCount {
         current++;
     }
 
+    /**
+     * Takes back one event added earlier (it did not happen after all): from the current window,
+     * or when that is empty from the previous one; nothing once both are. An event added two
+     * windows ago is gone already, and one from the previous window taken from the current one
+     * leaves the estimate a little low until the window moves on; both err towards allowing.
+     */
+    void remove(long now, long per) {
+        roll(now, per);
+        if (current > 0) {
+            current--;
+        } else if (previous > 0) {
+            previous--;
+        }
+    }
+
     /** Whether one more event fits under {@code limit} events per {@code per}. */
     boolean fits(long now, long per, int limit) {
         return estimate(now, per) + 1 <= limit;

@@ -123,6 +123,25 @@ class GuardAllocationTest {
         assertThat(guard.bans()).isEmpty();
     }
 
+    /** The mailbox is named by the caller's string; counting a mailbox already known, and giving it back, builds nothing. */
+    @Test
+    void countingAKnownMailboxAllocatesNothing() {
+        GuardPolicy policy = GuardPolicy.defaults().withMessageRatePerRecipient(
+                java.util.Optional.of(new Rate(2, Duration.ofHours(1))));
+        Guard guard = new Guard(() -> policy, clock);
+        GuardedConnection sender = ((Admission.Admitted) guard.admit(ip("198.51.100.1"), "smtp")).connection();
+        String mailbox = "bob@example.test";
+
+        double perMessage = bytesPerCall(() -> {
+            int allowed = sender.deliveryAllowed(mailbox).isAllowed() ? 1 : 0;
+            sender.deliveryAbandoned(mailbox);
+            return allowed;
+        });
+
+        assertThat(perMessage).isLessThan(8);
+        assertThat(guard.refusals(Reason.MAILBOX_RATE)).isZero();
+    }
+
     @Test
     void matchingTheRulesAllocatesNothing() {
         AddressRules rules = AddressRules.of(List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("2001:db8:bad::/48")),

@@ -173,6 +173,7 @@ final class MessageIntake {
                     return Reply.of(250, "2.0.0", "Ok: queued as " + stored.uniqueName());
                 });
             } else {
+                session.giveBackMailboxCounts(accepted);
                 log.warn("smtp.store.failed id={} cause={}", session.id(), MessageReceiver.rootCause(error).toString());
                 session.respondLater(() -> Reply.of(451, "4.3.0", "Local error in processing, please try again later"));
             }
@@ -207,6 +208,7 @@ final class MessageIntake {
     private Reply failMessage() {
         receiver.abort();
         receiver = null;
+        session.giveBackMailboxCounts(session.transaction());
         session.transaction(null);
         session.state(SmtpState.READY);
         return Reply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");

@@ -206,6 +206,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             greetingEnd.cancel(false);
         }
         intake.abort();
+        giveBackMailboxCounts(transaction);
         report.closed();
         ctx.fireChannelInactive();
     }
@@ -481,9 +482,25 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     public void resetTransaction() {
         intake.abort();
+        giveBackMailboxCounts(transaction);
         transaction = null;
         if (state == SmtpState.IN_MAIL || state == SmtpState.HAS_RCPT || state == SmtpState.IN_BDAT) {
             state = SmtpState.READY;
+        }
+    }
+
+    /**
+     * {@code abandoned} ends without its message (RSET, EHLO, STARTTLS, QUIT, a refused or failed
+     * message, a lost connection): the guard gets back what it counted for its mailboxes, so that
+     * only delivered mail uses a mailbox's {@code message_rate_per_recipient}. Any thread; null
+     * and a transaction given back already do nothing.
+     */
+    public void giveBackMailboxCounts(Transaction abandoned) {
+        if (abandoned == null) {
+            return;
+        }
+        for (Mailbox mailbox : abandoned.takeCountedForMailboxRate()) {
+            connection.deliveryAbandoned(mailbox.address());
         }
     }
 

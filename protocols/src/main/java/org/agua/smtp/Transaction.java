@@ -15,6 +15,7 @@ public final class Transaction {
     private final Set<Mailbox> mailboxes = new LinkedHashSet<>();
     private final List<String> recipients = new ArrayList<>();
     private final Set<String> remote = new LinkedHashSet<>();
+    private List<Mailbox> counted = List.of();
 
     public Transaction(String sender, boolean smtpUtf8) {
         this.sender = sender;
@@ -40,6 +41,29 @@ public final class Transaction {
     public void addRemoteRecipient(String address) {
         recipients.add(address);
         remote.add(address);
+    }
+
+    /** The guard counted {@code mailbox} against {@code message_rate_per_recipient} for this message. */
+    public void countedForMailboxRate(Mailbox mailbox) {
+        if (counted.isEmpty()) {
+            counted = new ArrayList<>(2);
+        }
+        counted.add(mailbox);
+    }
+
+    /**
+     * The mailboxes the guard counted for this message, to give back when it is not delivered;
+     * empty from then on, so that nothing is given back twice.
+     */
+    public List<Mailbox> takeCountedForMailboxRate() {
+        List<Mailbox> taken = counted;
+        counted = List.of();
+        return taken;
+    }
+
+    /** Whether {@code mailbox} already is a recipient: the message goes to it once, however often it was named. */
+    public boolean delivers(Mailbox mailbox) {
+        return mailboxes.contains(mailbox);
     }
 
     /** The addresses of other domains to relay to, each once. */

@@ -54,7 +54,7 @@ final class SmtpTranscript implements AutoCloseable {
         return open(server, events, new Guard(server::policy));
     }
 
-    /** As {@link #open(TestServer)}, admitted by {@code guard}: several dialogues that share what the guard remembers. */
+    /** As {@link #open(TestServer)}, admitted by {@code guard}: several sessions that one guard counts together. */
     static SmtpTranscript open(TestServer server, Guard guard) {
         return open(server, SessionEvents.NONE, guard);
     }

@@ -6,6 +6,7 @@ import org.agua.guard.Reason;
 import org.agua.smtp.PathArgument;
 import org.agua.smtp.Reply;
 import org.agua.smtp.SmtpCommand;
+import org.agua.smtp.SmtpService;
 import org.agua.smtp.SmtpSession;
 import org.agua.smtp.SmtpSettings;
 import org.agua.smtp.SmtpState;
@@ -72,6 +73,9 @@ final class Rcpt implements SmtpCommand {
         if (overLimit != null) {
             return overLimit;
         }
+        if (overMailboxLimit(session, transaction, mailbox)) {
+            return Reply.of(451, "4.7.1", "<" + address + ">: Too much mail for this mailbox; try again later");
+        }
         transaction.addRecipient(address, mailbox);
         session.state(SmtpState.HAS_RCPT);
         return Reply.of(250, "2.1.5", "Ok");
@@ -90,6 +94,28 @@ final class Rcpt implements SmtpCommand {
             return Reply.of(550, "5.7.1", "Sending from this account is suspended");
         }
         return Reply.of(451, "4.7.1", "Too many recipients from this account; try again later");
+    }
+
+    /**
+     * Mail from the internet for a mailbox over {@code message_rate_per_recipient} (a mailbox
+     * bombing, likely from many addresses): this recipient is deferred, and the other recipients of
+     * the transaction are accepted as usual. The guard counts the mailbox it is asked about when it
+     * allows it, so it is asked last, once the recipient is otherwise good: a refused RCPT costs the
+     * mailbox nothing; and the session gives the count back if the message is not delivered after
+     * all (see {@link SmtpSession#giveBackMailboxCounts}). The mailbox is named by the Maildir the
+     * message goes to, so every spelling of the address counts as one, and a mailbox named twice in
+     * one transaction (it gets the message once) counts once. Only the MX listener is limited, and
+     * an authenticated session is not: its sender has limits of its own.
+     */
+    private static boolean overMailboxLimit(SmtpSession session, Transaction transaction, Mailbox mailbox) {
+        if (session.service() != SmtpService.MX || session.authenticated() != null || transaction.delivers(mailbox)) {
+            return false;
+        }
+        if (!session.guard().deliveryAllowed(mailbox.address()).isAllowed()) {
+            return true;
+        }
+        transaction.countedForMailboxRate(mailbox);
+        return false;
     }
 
     private static Reply unknown(String address) {
