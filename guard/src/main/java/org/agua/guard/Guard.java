@@ -634,6 +634,14 @@ public final class Guard {
         return observed ? Decision.ALLOWED : TALKED_EARLY;
     }
 
+    boolean listedByDnsbl(Slot slot, String zones) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        boolean observing = policy.get().observing();
+        events.dnsblListed(slot.keyHigh(), slot.keyLow(), slot.client(), slot.service(), zones, observing, now);
+        return !observing;
+    }
+
     void released(long keyHigh, long keyLow) {
         gate.release(keyHigh, keyLow, policy.get());
     }

@@ -160,6 +160,11 @@ final class Slot implements GuardedConnection {
     }
 
     @Override
+    public boolean listedByDnsbl(String zones) {
+        return guard.listedByDnsbl(this, zones);
+    }
+
+    @Override
     public String toString() {
         return "GuardedConnection[" + client.getHostAddress() + " " + service + (released ? " released]" : "]");
     }
