@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
  *       [--sink HOST:PORT]        scenario 8: where the SMTP sink listens, the server's relay target for every remote domain
  *       [--scenarios 0,1,...]     which ones (default all; 0 is the real user alone, the baseline)
  *       [--command TEXT]          the command line recorded in the results
+ *       [--generator-threads N]   the load's event loops (default: the cores this process may use, at least 2)
  * </pre>
  * Scenarios run in the order 2, 1, 5, 0 (the real user alone), 3, 4, 6, 7, 9, 8: POP3 first, while the user's mailbox holds only
  * the 200 messages (the other scenarios deliver to it); 1, 2 and 5 with the throughput profile
@@ -68,6 +69,7 @@ public final class Bench {
     LiveBlock.BlockCommand blockCommand;
     Reconfigure reconfigure = profile -> {};
     Map<String, Object> context = new LinkedHashMap<>();
+    int generatorThreads = Clients.defaultThreads();
     Path out;
 
     Bench(String target, boolean smoke) {
@@ -139,6 +141,9 @@ public final class Bench {
         for (String s : a.getOrDefault("scenarios", "0,1,2,3,4,5,6,7,8,9").split(",")) {
             scenarios.add(Integer.parseInt(s.trim()));
         }
+        if (a.containsKey("generator-threads")) {
+            b.generatorThreads = Integer.parseInt(a.get("generator-threads"));
+        }
         b.context = context(b.target, smoke, a.getOrDefault("command", String.join(" ", args)));
         b.run(scenarios);
     }
@@ -148,7 +153,8 @@ public final class Bench {
         System.err.println("usage: Bench --target NAME --out FILE --smtp HOST:PORT [--flood-smtp HOST:PORT] "
                 + "[--submission HOST:PORT] [--pop3 HOST:PORT] [--user U] [--password P] [--pop3-users N|shared] "
                 + "[--maildir-template T] [--maildir-owner UID:GID] [--pid PID,...] [--heap-pid PID] [--logs F,...] "
-                + "[--block-command CMD] [--agua-config FILE] [--cluster REDIS_URL] [--sink HOST:PORT] [--scenarios 1,2,...] [--command TEXT] [--smoke]");
+                + "[--block-command CMD] [--agua-config FILE] [--cluster REDIS_URL] [--sink HOST:PORT] [--scenarios 1,2,...] [--command TEXT] "
+                + "[--generator-threads N] [--smoke]");
         System.exit(2);
     }
 
@@ -159,7 +165,7 @@ public final class Bench {
         c.put("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
         c.put("mode", smoke ? "smoke" : "full");
         Map<String, Object> machine = new LinkedHashMap<>();
-        machine.put("nproc", Runtime.getRuntime().availableProcessors());
+        machine.put("nproc", ServerStats.machineCores());
         machine.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("cpu", cpuModel());
         c.put("machine", machine);
@@ -242,7 +248,7 @@ public final class Bench {
     }
 
     void run(java.util.Set<Integer> scenarios) throws Exception {
-        try (Clients clients = new Clients(2)) {
+        try (Clients clients = new Clients(generatorThreads)) {
             if (scenarios.contains(2) || scenarios.contains(1) || scenarios.contains(5)) {
                 reconfigure.use(BenchConfig.Profile.THROUGHPUT);
             }
@@ -299,16 +305,17 @@ public final class Bench {
                 emit(cpu.stop(r));
             }
             if (scenarios.contains(3)) {
+                List<String> floodSources = Loopback.blockedFlood(Loopback.BLOCKED_FLOOD_SOURCES);
                 long logsBefore = lines(logs);
                 var cpu = stats.cpu();
-                SmtpLoad.Flood f = new SmtpLoad(clients, floodSmtp).flood(Loopback.BLOCKED_FLOOD, 256, seconds(10, 3),
+                SmtpLoad.Flood f = new SmtpLoad(clients, floodSmtp).flood(floodSources, 256, seconds(10, 3),
                         10_000_000, user);
                 long logsAfter = lines(logs);
                 emit(cpu.stop(f.result(logs.isEmpty() || logsBefore < 0 || logsAfter < 0 ? -1 : logsAfter - logsBefore)));
                 // The same flood offered at the bar's rate: the real user's latency while it is refused.
                 logsBefore = lines(logs);
                 cpu = stats.cpu();
-                f = new SmtpLoad(clients, floodSmtp).flood(Loopback.BLOCKED_FLOOD, 256, 20_000, seconds(10, 3),
+                f = new SmtpLoad(clients, floodSmtp).flood(floodSources, 256, 20_000, seconds(10, 3),
                         10_000_000, user);
                 logsAfter = lines(logs);
                 emit(cpu.stop(f.result(logs.isEmpty() || logsBefore < 0 || logsAfter < 0 ? -1 : logsAfter - logsBefore)));
@@ -405,7 +412,7 @@ public final class Bench {
         var cpu = stats.cpu();
         Botnet.Outcome o = botnet.attack(smoke ? 100 : Botnet.BOTS, accounts, password,
                 smoke ? 12 : Botnet.REAL_PASSWORD_AT, seconds(60, 5), 1_000_000, alone);
-        emit(Botnet.withGeneratorBound(cpu.stop(o.result())));
+        emit(cpu.stop(o.result()));
     }
 
     private void emit(Result r) throws IOException {
@@ -417,7 +424,10 @@ public final class Bench {
         Object cpuSink = r.fields.get("cpu_sink_pct");
         System.out.printf("[%s] %-42s %12s %-12s %s%s%n", target, r.row,
                 r.headline == null ? "—" : Table.number(r.headline), r.unit, r.details,
-                "; cpu server %s, generator %s%%%s".formatted(cpuServer == null ? "n/a" : cpuServer + "%",
-                        r.fields.get("cpu_generator_pct"), cpuSink == null ? "" : ", sink " + cpuSink + "%"));
+                "; cpu server %s, generator %s%% (busiest loop %s%%)%s, load average %s%s".formatted(
+                        cpuServer == null ? "n/a" : cpuServer + "%", r.fields.get("cpu_generator_pct"),
+                        r.fields.get("generator_busiest_loop_pct"), cpuSink == null ? "" : ", sink " + cpuSink + "%",
+                        r.fields.get("load_average"),
+                        Boolean.TRUE.equals(r.fields.get("generator_bound")) ? "; generator-bound" : ""));
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The configurations the benchmark runs Agua with. Both have an SMTP, a submission and a POP3
  * listener on loopback, AUTH allowed without TLS (loopback, as Dovecot treats it), and
- * {@code 127.0.0.2} in {@code guard.block} (one entry a line, so {@link #addBlock} and
+ * {@code 127.0.0.2} and {@code 127.3.0.0/16} (scenario 3's flood) in {@code guard.block} (one entry a line, so {@link #addBlock} and
  * {@code bench/agua-block} can add one):
  * <ul>
  *   <li>{@link Profile#THROUGHPUT} (scenarios 1, 2, 5 and 8): per-address limits raised so one loopback
@@ -104,7 +104,9 @@ public final class BenchConfig {
                 guard:
                   block:
                     - %s
-                """.formatted(profile.name().toLowerCase(), smtp, submission, pop3, ATTACKER) + limits
+                    - %s
+                """.formatted(profile.name().toLowerCase(), smtp, submission, pop3, ATTACKER, Loopback.BLOCKED_FLOOD_NETWORK)
+                + limits
                 + (sink == 0 ? "" : """
                 outbound:
                   routes:

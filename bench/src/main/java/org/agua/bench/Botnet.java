@@ -163,22 +163,6 @@ final class Botnet {
     }
 
     /**
-     * Adds {@code generator_bound} to a result that has its CPU figures: whether the generator used
-     * at least 90 % of the two event-loop threads the attack runs on (or of every core, with fewer),
-     * so that the attack, not the server, may have been the limit.
-     */
-    static Result withGeneratorBound(Result r) {
-        Object g = r.fields.get("cpu_generator_pct");
-        int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
-        boolean bound = g instanceof Number n && n.doubleValue() >= 90.0 * threads;
-        r.put("generator_bound", bound);
-        if (bound) {
-            r.details(r.details + "; generator-bound");
-        }
-        return r;
-    }
-
-    /**
      * The customers alone: each logs in and fetches once (unmeasured, so the server knows it), then
      * all of them at their pace for {@code duration}.
      */

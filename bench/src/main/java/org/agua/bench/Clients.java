@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -17,10 +18,15 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -51,9 +57,51 @@ final class Clients implements AutoCloseable {
      */
     private final EventLoopGroup userGroup;
 
+    /** The name of the generator's event-loop threads, whose CPU {@link #eventLoopCpuNanos()} reports. */
+    static final String LOOP_THREAD = "bench-loop";
+
+    /** {@code threads} event loops for the load, one more for the real user. */
     Clients(int threads) {
-        this.group = new MultiThreadIoEventLoopGroup(threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.userGroup = new MultiThreadIoEventLoopGroup(1, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(LOOP_THREAD, true),
+                EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.userGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bench-user", true),
+                EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    /**
+     * As many event loops as the cores this process may use ({@code taskset} narrows them), and at
+     * least two: on a 2-core machine one loop would leave a core to the server alone.
+     */
+    static int defaultThreads() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** CPU nanoseconds so far of each live load event-loop thread, by thread id (see {@link ServerStats}). */
+    static Map<Long, Long> eventLoopCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        if (!threads.isThreadCpuTimeSupported()) {
+            return cpu;
+        }
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(LOOP_THREAD + "-")) {
+                long nanos = threads.getThreadCpuTime(t.getId());
+                if (nanos >= 0) {
+                    cpu.put(t.getId(), nanos);
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /**
+     * A bootstrap for connections opened by the thousand: with native epoll, the local port is
+     * chosen at connect time ({@code IP_BIND_ADDRESS_NO_PORT}) from the whole 4-tuple, so that a
+     * bind to a source address neither scans for a free port nor reserves one per address.
+     */
+    Bootstrap floodBootstrap() {
+        Bootstrap b = bootstrap().option(ChannelOption.SO_LINGER, 0); // RST on close: no TIME_WAIT pile-up
+        return EPOLL ? b.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true) : b;
     }
 
     Bootstrap bootstrap() {

@@ -3,6 +3,8 @@ package org.agua.bench;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The loopback addresses each party of the benchmark uses as its client address. The real user
@@ -28,6 +30,31 @@ final class Loopback {
 
     static final String POP3_DOWNLOADERS = "127.0.2.1";
     static final String BLOCKED_FLOOD = "127.0.0.2";
+    /**
+     * Scenario 3's other blocked sources, one network in {@code guard.block} (and in the peer's
+     * postscreen list) beside {@link #BLOCKED_FLOOD}.
+     */
+    static final String BLOCKED_FLOOD_NETWORK = "127.3.0.0/16";
+    /** How many addresses scenario 3's flood comes from. */
+    static final int BLOCKED_FLOOD_SOURCES = 16;
+
+    /**
+     * Scenario 3's sources: {@link #BLOCKED_FLOOD} and then 127.3.1.1, 127.3.2.1, ... in
+     * {@link #BLOCKED_FLOOD_NETWORK}, {@code count} in all. Each has its own range of local ports,
+     * so that a flood faster than one address's ephemeral ports can be reused (about 28,000 of
+     * them, each held until the server has let go of the connection) never fails to connect.
+     */
+    static List<String> blockedFlood(int count) {
+        if (count < 1 || count > 251) {
+            throw new IllegalArgumentException(count + " flood sources, not 1-251");
+        }
+        List<String> sources = new ArrayList<>();
+        sources.add(BLOCKED_FLOOD);
+        for (int i = 1; i < count; i++) {
+            sources.add("127.3." + i + ".1");
+        }
+        return sources;
+    }
     static final String UNBLOCKED_FLOOD = "127.0.4.3";
     /** Scenario 5: 127.0.5.10, 127.0.5.11, ... */
     static final String SLOWLORIS_PREFIX = "127.0.5.";

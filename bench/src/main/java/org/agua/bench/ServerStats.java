@@ -138,12 +138,14 @@ final class ServerStats {
     /**
      * CPU of the server and of this generator over one scenario, as a share of one core; with a
      * {@link Sink} in this process, the sink's threads are reported on their own and left out of
-     * the generator's figure.
+     * the generator's figure. Also whether the generator, not the server, was the bound: see
+     * {@link #generatorBound}.
      */
     final class Cpu {
         private final Sink sink;
         private final double server = cpuSeconds();
         private final double generator = generatorSeconds();
+        private final Map<Long, Long> loops = Clients.eventLoopCpuNanos();
         private final double sinkStart;
         private final long begin = System.nanoTime();
 
@@ -152,20 +154,102 @@ final class ServerStats {
             this.sinkStart = sink == null ? 0 : sink.cpuSeconds();
         }
 
-        /** Adds {@code cpu_server_pct}, {@code cpu_generator_pct} (and {@code cpu_sink_pct}) and a note to {@code r}. */
+        /**
+         * Adds {@code cpu_server_pct}, {@code cpu_generator_pct} (and {@code cpu_sink_pct}), in % of
+         * one core; {@code generator_cpu}, in % of the {@code generator_cores} the generator may use;
+         * {@code generator_busiest_loop_pct}, its busiest event loop in % of one core;
+         * {@code server_cores}; {@code generator_bound} and {@code machine_bound}; and
+         * {@code load_average}, the machine's 1-minute load average at the end: on a shared machine
+         * a figure taken at a load above its cores is the share the others left.
+         */
         Result stop(Result r) {
             double wall = (System.nanoTime() - begin) / 1e9;
             double s = 100 * (cpuSeconds() - server) / wall;
             double k = sink == null ? 0 : 100 * (sink.cpuSeconds() - sinkStart) / wall;
             double g = 100 * (generatorSeconds() - generator) / wall - k;
+            long busiestNanos = 0;
+            for (Map.Entry<Long, Long> now : Clients.eventLoopCpuNanos().entrySet()) {
+                busiestNanos = Math.max(busiestNanos, now.getValue() - loops.getOrDefault(now.getKey(), 0L));
+            }
+            double busiest = 100 * busiestNanos / 1e9 / wall;
+            int generatorCores = Runtime.getRuntime().availableProcessors();
+            int serverCores = serverCores();
             r.put("cpu_server_pct", known() ? Result.round(s, 0) : null);
             r.put("cpu_generator_pct", Result.round(g, 0));
             if (sink != null) {
                 r.put("cpu_sink_pct", Result.round(k, 0));
             }
-            int cores = Runtime.getRuntime().availableProcessors();
+            r.put("generator_cpu", Result.round(g / generatorCores, 0));
+            r.put("generator_cores", generatorCores);
+            r.put("generator_busiest_loop_pct", Result.round(busiest, 0));
+            r.put("server_cores", known() ? serverCores : null);
+            r.put("generator_bound", generatorBound(g, busiest, generatorCores, known() ? s : null, serverCores));
+            int cores = machineCores();
             r.put("machine_bound", known() && s + g + k >= 90.0 * cores);
+            r.put("load_average", loadAverage());
             return r;
+        }
+    }
+
+    /**
+     * Whether a figure measured the load generator rather than the server (CPU in % of one core):
+     * the generator used at least 85 % of the cores it may use; or one of its event loops used at
+     * least 85 % of a core (connections on that loop wait for it whatever the other cores do); or
+     * the generator used at least half of its cores while the server used less than half of its
+     * own (the server had room and was not offered more).
+     */
+    static boolean generatorBound(double generatorPct, double busiestLoopPct, int generatorCores, Double serverPct,
+                                  int serverCores) {
+        return generatorPct >= 85.0 * generatorCores
+                || busiestLoopPct >= 85.0
+                || serverPct != null && generatorPct >= 50.0 * generatorCores && serverPct < 50.0 * serverCores;
+    }
+
+    /**
+     * The cores the server may run on: the CPU affinity of its first process
+     * ({@code Cpus_allowed_list}, as set by {@code taskset}), else every core of the machine.
+     */
+    int serverCores() {
+        if (roots.isEmpty()) {
+            return machineCores();
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + roots.get(0) + "/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return cpuCount(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone or not Linux
+        }
+        return machineCores();
+    }
+
+    /** The number of CPUs in a Linux CPU list such as {@code 0-3,6}. */
+    static int cpuCount(String list) {
+        int n = 0;
+        for (String part : list.split(",")) {
+            String[] range = part.trim().split("-");
+            n += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
+        }
+        return n;
+    }
+
+    /** The 1-minute load average, or null where there is no /proc/loadavg. */
+    static Double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Every core of the machine, whatever this process's affinity. */
+    static int machineCores() {
+        try {
+            return cpuCount(Files.readString(Path.of("/sys/devices/system/cpu/online")).trim());
+        } catch (IOException | RuntimeException e) {
+            return Runtime.getRuntime().availableProcessors();
         }
     }
 

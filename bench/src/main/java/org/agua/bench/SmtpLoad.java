@@ -4,11 +4,11 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +52,7 @@ public final class SmtpLoad {
     }
 
     /** Scenario 3's result. */
-    public record Flood(long attempts, long refused, long greeted, long connectErrors, double seconds,
+    public record Flood(int sources, long attempts, long refused, long greeted, long connectErrors, double seconds,
                         double refusalsPerSecond, double offeredPerSecond, Bystander.Outcome unloaded,
                         Bystander.Outcome loaded) {
         /**
@@ -64,8 +64,8 @@ public final class SmtpLoad {
         Result result(long logLines) {
             boolean latencyOk = loaded.p99Ms() <= 2 * Math.max(unloaded.p99Ms(), 1.0);
             boolean logsOk = logLines >= 0 && logLines <= 50;
-            String common = "%d refused, %d greeted; user %s (unloaded p99 %.1f ms); logs +%s lines".formatted(
-                    refused, greeted, loaded.text(), unloaded.p99Ms(), logLines < 0 ? "?" : logLines);
+            String common = "%d refused, %d greeted, from %d addresses; user %s (unloaded p99 %.1f ms); logs +%s lines".formatted(
+                    refused, greeted, sources, loaded.text(), unloaded.p99Ms(), logLines < 0 ? "?" : logLines);
             Result r;
             if (offeredPerSecond <= 0) {
                 r = new Result("3", "3 flood from a blocked address")
@@ -82,7 +82,7 @@ public final class SmtpLoad {
                         .details("%,.0f refusals/s of %,.0f/s offered; %s".formatted(refusalsPerSecond, offeredPerSecond, common));
                 r.put("offered_per_s", Result.round(offeredPerSecond, 1));
             }
-            r.put("attempts", attempts).put("refused", refused).put("greeted", greeted)
+            r.put("sources", sources).put("attempts", attempts).put("refused", refused).put("greeted", greeted)
                     .put("connect_errors", connectErrors).put("seconds", Result.round(seconds, 3))
                     .put("refusals_per_s", Result.round(refusalsPerSecond, 1))
                     .put("bystander_unloaded", unloaded.toMap()).put("bystander_loaded", loaded.toMap())
@@ -135,21 +135,22 @@ public final class SmtpLoad {
     }
 
     /**
-     * Scenario 3: {@code attackers} concurrent connections at a time from {@code attacker} (an
-     * address in guard.block), each closed at its first reply, until {@code maxConnections} or
-     * {@code duration}; meanwhile the real user on 127.0.0.1 sends messages at its pace. The user
-     * first runs alone as long, for the unloaded latency.
+     * Scenario 3: {@code attackers} concurrent connections at a time from the {@code sources}
+     * (addresses in guard.block; attacker {@code i} connects from source {@code i % sources}),
+     * each closed at its first reply, until {@code maxConnections} or {@code duration}; meanwhile
+     * the real user on 127.0.0.1 sends messages at its pace. The user first runs alone as long,
+     * for the unloaded latency.
      */
-    public Flood flood(String attacker, int attackers, Duration duration, int maxConnections, String recipient)
+    public Flood flood(List<String> sources, int attackers, Duration duration, int maxConnections, String recipient)
             throws InterruptedException {
-        return flood(attacker, attackers, 0, duration, maxConnections, recipient);
+        return flood(sources, attackers, 0, duration, maxConnections, recipient);
     }
 
     /**
-     * As {@link #flood(String, int, Duration, int, String)}, with the attacker's connections
-     * paced at {@code perSecond} (0: as fast as they go).
+     * As {@link #flood(List, int, Duration, int, String)}, with the attackers' connections
+     * paced at {@code perSecond} together (0: as fast as they go).
      */
-    public Flood flood(String attacker, int attackers, double perSecond, Duration duration, int maxConnections,
+    public Flood flood(List<String> sources, int attackers, double perSecond, Duration duration, int maxConnections,
                        String recipient) throws InterruptedException {
         var user = Bystander.smtp(clients, server, recipient);
         Bystander.runFor(user, Bystander.PACE, Duration.ofSeconds(1)); // not recorded: the generator warms up
@@ -163,9 +164,10 @@ public final class SmtpLoad {
         long begin = System.nanoTime();
         long deadline = begin + duration.toNanos();
         CountDownLatch chainsDone = new CountDownLatch(attackers);
-        Bootstrap flood = clients.bootstrap().option(ChannelOption.SO_LINGER, 0); // RST on close: no TIME_WAIT pile-up
+        Bootstrap flood = clients.floodBootstrap();
         Bystander loaded = Bystander.start("bystander", user, Bystander.PACE, duration.plus(Clients.GRACE));
         for (int i = 0; i < attackers; i++) {
+            String attacker = sources.get(i % sources.size());
             new Runnable() {
                 @Override
                 public void run() {
@@ -200,7 +202,7 @@ public final class SmtpLoad {
         double seconds = (System.nanoTime() - begin) / 1e9;
         Bystander.Outcome during = loaded.stop();
         long attempted = Math.min(attempts.get(), maxConnections);
-        return new Flood(attempted, refused.get(), greeted.get(), connectErrors.get(), seconds,
+        return new Flood(sources.size(), attempted, refused.get(), greeted.get(), connectErrors.get(), seconds,
                 refused.get() / seconds, perSecond, unloaded, during);
     }
 

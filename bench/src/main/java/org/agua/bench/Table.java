@@ -14,8 +14,12 @@ import java.util.Map;
  * better (Agua/peer where higher is better, peer/Agua where lower is), whether the issue's bar was
  * met, and notes: the CPU of server and generator (and of scenario 8's sink, which runs in the
  * generator's process but is reported apart), and "machine-bound" where together they used at
- * least 90 % of all cores. Targets named {@code AGUA_TARGET-SOMETHING} (the cluster node) are
- * variants of Agua, not peers: each gets a small table of its rows beside plain Agua's.
+ * least 90 % of all cores. A figure the load generator bounded ({@code generator_bound}, see
+ * {@link ServerStats#generatorBound}) is marked "(generator-bound)": it says what the generator
+ * could offer, not what the server could take. Targets named {@code AGUA_TARGET-SOMETHING} (the
+ * cluster node) are variants of Agua, not peers: each gets a small table of its rows beside plain
+ * Agua's. The disk floor's rows ({@link DiskFloor}, target {@code disk}) come first, and every SMTP
+ * throughput row says what fraction of the 1-thread floor of the same file each server reached.
  */
 public final class Table {
 
@@ -24,6 +28,7 @@ public final class Table {
     public static void main(String[] args) throws Exception {
         String aguaTarget = args.length > 1 ? args[1] : "agua";
         List<Map<String, Object>> agua = new ArrayList<>();
+        List<Map<String, Object>> floor = new ArrayList<>();
         Map<String, Map<String, Object>> peer = new LinkedHashMap<>();
         Map<String, Map<String, Map<String, Object>>> variants = new LinkedHashMap<>();
         String peerName = null;
@@ -34,7 +39,9 @@ public final class Table {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) Json.read(line);
             String target = String.valueOf(m.get("target"));
-            if (aguaTarget.equals(target)) {
+            if (DiskFloor.SCENARIO.equals(m.get("scenario"))) {
+                floor.add(m);
+            } else if (aguaTarget.equals(target)) {
                 agua.add(m);
             } else if (target.startsWith(aguaTarget + "-")) {
                 variants.computeIfAbsent(target, t -> new LinkedHashMap<>()).put(String.valueOf(m.get("row")), m);
@@ -45,9 +52,19 @@ public final class Table {
         }
         System.out.println("| scenario | Agua | " + (peerName == null ? "peer" : peerName) + " | ratio | bar met? | notes |");
         System.out.println("|---|---:|---:|---:|---|---|");
+        Double floorRate = null;
+        Double parallelRate = null;
+        for (Map<String, Object> f : floor) {
+            System.out.println(floorRow(f));
+            if (DiskFloor.ONE_THREAD_ROW.equals(f.get("row"))) {
+                floorRate = (Double) f.get("headline");
+            } else if (DiskFloor.PARALLEL_ROW.equals(f.get("row"))) {
+                parallelRate = (Double) f.get("headline");
+            }
+        }
         for (Map<String, Object> a : agua) {
             Map<String, Object> p = peer.get(String.valueOf(a.get("row")));
-            System.out.println(row(a, p));
+            System.out.println(row(a, p, floorRate, parallelRate));
         }
         for (Map.Entry<String, Map<String, Map<String, Object>>> v : variants.entrySet()) {
             System.out.println();
@@ -73,11 +90,30 @@ public final class Table {
         Double vv = (Double) v.get("headline");
         String ratio = av == null || vv == null || av == 0 || vv == 0 ? "n/a"
                 : "%.2f".formatted("higher".equals(a.get("better")) ? vv / av : av / vv);
-        return "| %s | %s | %s | %s | %s; %s |".formatted(a.get("row"), value(av, unit), value(vv, unit), ratio,
+        return "| %s | %s | %s | %s | %s; %s |".formatted(a.get("row"), value(av, unit) + generatorBound(a),
+                value(vv, unit) + generatorBound(v), ratio,
                 v.get("details"), cpu("variant", v));
     }
 
+    /** A disk-floor row: no peer, no ratio; the load average at the time, the disk being shared. */
+    static String floorRow(Map<String, Object> f) {
+        Object load = f.get("load_average");
+        return "| %s | %s | — | — | %s | %s%s |".formatted(f.get("row"), value((Double) f.get("headline"),
+                String.valueOf(f.get("unit"))), Boolean.TRUE.equals(f.get("bar_met")) ? "measured" : "failed",
+                f.get("details"), load == null ? "" : "; load average %s".formatted(load));
+    }
+
     static String row(Map<String, Object> a, Map<String, Object> p) {
+        return row(a, p, null, null);
+    }
+
+    /**
+     * A row of Agua beside the peer's; for scenario 1, with {@code floorRate} (the disk floor's
+     * 1-thread msg/s of the same run, or null), the fraction of it each one reached, and for
+     * several senders also of {@code parallelRate} (its {@value DiskFloor#PARALLEL} threads): with
+     * sessions sharing a folder fsync, the 1-thread floor is no longer the limit.
+     */
+    static String row(Map<String, Object> a, Map<String, Object> p, Double floorRate, Double parallelRate) {
         String unit = String.valueOf(a.get("unit"));
         Double av = (Double) a.get("headline");
         Double pv = p == null ? null : (Double) p.get("headline");
@@ -107,17 +143,40 @@ public final class Table {
             metText = (met == null ? "?" : Boolean.TRUE.equals(met) ? "yes" : "no") + " (" + bar + ")";
         }
         String notes = a.get("details") + "; " + cpu("Agua", a) + (p == null ? "" : "; peer: " + p.get("details") + "; " + cpu("peer", p));
-        return "| %s | %s | %s | %s | %s | %s |".formatted(a.get("row"), value(av, unit),
-                p == null ? "not run" : value(pv, unit), ratio, metText, notes);
+        if ("1".equals(scenario) && floorRate != null && floorRate > 0) {
+            boolean several = !Integer.valueOf(1).equals(intValue(a.get("senders")));
+            String parallel = several && parallelRate != null && parallelRate > 0
+                    ? "; Agua %s of the %d-thread floor%s".formatted(percent(av, parallelRate), DiskFloor.PARALLEL,
+                            p == null ? "" : ", peer " + percent(pv, parallelRate))
+                    : "";
+            notes = "Agua %s of the disk floor (1 thread)%s%s; ".formatted(percent(av, floorRate),
+                    p == null ? "" : ", peer " + percent(pv, floorRate), parallel) + notes;
+        }
+        return "| %s | %s | %s | %s | %s | %s |".formatted(a.get("row"), value(av, unit) + generatorBound(a),
+                p == null ? "not run" : value(pv, unit) + generatorBound(p), ratio, metText, notes);
     }
 
     private static String cpu(String who, Map<String, Object> m) {
         Object s = m.get("cpu_server_pct");
         Object g = m.get("cpu_generator_pct");
         Object k = m.get("cpu_sink_pct");
-        String text = "%s cpu server %s, generator %s%s".formatted(who, s == null ? "n/a" : "%.0f %%".formatted((Double) s),
-                g == null ? "n/a" : "%.0f %%".formatted((Double) g), k == null ? "" : ", sink %.0f %%".formatted((Double) k));
+        Object load = m.get("load_average");
+        String text = "%s cpu server %s, generator %s%s%s".formatted(who, s == null ? "n/a" : "%.0f %%".formatted((Double) s),
+                g == null ? "n/a" : "%.0f %%".formatted((Double) g), k == null ? "" : ", sink %.0f %%".formatted((Double) k),
+                load == null ? "" : ", load average %s".formatted(load));
         return Boolean.TRUE.equals(m.get("machine_bound")) ? text + ", machine-bound" : text;
+    }
+
+    private static Integer intValue(Object senders) {
+        return senders instanceof Number n ? n.intValue() : null;
+    }
+
+    private static String percent(Double v, double of) {
+        return v == null ? "n/a" : "%.0f %%".formatted(100 * v / of);
+    }
+
+    private static String generatorBound(Map<String, Object> m) {
+        return Boolean.TRUE.equals(m.get("generator_bound")) ? " (generator-bound)" : "";
     }
 
     private static String value(Double v, String unit) {

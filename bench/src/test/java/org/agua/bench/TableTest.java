@@ -36,6 +36,35 @@ class TableTest {
         assertThat(out).contains("| 3 blocked flood | 10,000 refusals/s | 9,000 refusals/s | 0.90 | d-agua-cluster;");
     }
 
+    @Test
+    void smtpRowsSayWhatFractionOfTheDiskFloorTheyReachedAndGeneratorBoundFiguresSaySo() throws Exception {
+        Path file = dir.resolve("results.jsonl");
+        String floor = """
+                {"target": "disk", "scenario": "disk-floor", "row": "disk floor, 1 thread", "unit": "msg/s",
+                 "headline": 2000.0, "better": "higher", "bar": "", "bar_met": true, "details": "p50 0.5 ms",
+                 "load_average": 1.5}
+                """.replace("\n", " ") + "\n";
+        String parallel = floor.replace("1 thread", "10 threads").replace("2000.0", "8000.0");
+        String smtp = """
+                {"target": "%s", "scenario": "1", "row": "1 smtp throughput, 1 sender", "unit": "msg/s",
+                 "headline": %s, "better": "higher", "bar": "", "bar_met": null, "details": "d",
+                 "generator_bound": %s, "senders": 1}
+                """;
+        String tenSenders = smtp.replace("1 sender", "10 senders").replace("\"senders\": 1", "\"senders\": 10");
+        Files.writeString(file, floor + parallel + smtp.formatted("agua", 1500.0, false).replace("\n", " ") + "\n"
+                + smtp.formatted("postfix-dovecot", 500.0, true).replace("\n", " ") + "\n"
+                + tenSenders.formatted("agua", 4000.0, false).replace("\n", " ") + "\n");
+
+        String out = print(file);
+
+        assertThat(out).contains("| disk floor, 1 thread | 2,000 msg/s | — | — | measured | p50 0.5 ms; load average 1.5 |");
+        assertThat(out).contains("| 1 smtp throughput, 1 sender | 1,500 msg/s | 500 msg/s (generator-bound) | 3.00 |");
+        assertThat(out).contains("Agua 75 % of the disk floor (1 thread), peer 25 %; d;");
+        assertThat(out).contains("| 1 smtp throughput, 10 senders | 4,000 msg/s | not run |");
+        assertThat(out).contains("Agua 200 % of the disk floor (1 thread); Agua 50 % of the 10-thread floor; d;");
+        assertThat(out).doesNotContain("| disk floor, 1 thread | 2,000 msg/s | not run");
+    }
+
     private static String print(Path file) throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -27,6 +27,7 @@ class ClusterNodeTest {
 
     @TempDir
     Path dir;
+    private static final Duration LIFT_WITHIN = Duration.ofSeconds(3);
     private TestRedis redis;
     private final List<Guard> guards = new ArrayList<>();
     private final List<ClusterNode> links = new ArrayList<>();
@@ -68,7 +69,8 @@ class ClusterNodeTest {
         assertThat(guards.get(2).bans()).singleElement().satisfies(b -> assertThat(b.reason()).isEqualTo("seen guessing [node n1]"));
 
         guards.get(2).unban(Cidr.parse("198.51.100.7"));
-        await().atMost(WITHIN).until(() -> guards.stream().allMatch(g -> g.bans().isEmpty()));
+        // SPEC bounds the ban's reach (1 s), not the lift's: on a loaded machine the lift gets more.
+        await().atMost(LIFT_WITHIN).until(() -> guards.stream().allMatch(g -> g.bans().isEmpty()));
     }
 
     @Test

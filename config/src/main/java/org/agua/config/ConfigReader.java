@@ -13,6 +13,7 @@ import org.agua.guard.Cidr;
 import org.agua.guard.GuardPolicy;
 import org.agua.guard.Neighbourhood;
 import org.agua.guard.Reserve;
+import org.agua.guard.dnsbl.DnsblZone;
 
 /**
  * Turns the located YAML tree into an {@link AguaConfig}, section by section, with the defaults of
@@ -24,6 +25,8 @@ final class ConfigReader {
     static final Map<String, List<String>> SCHEMA = schema();
 
     private static final Duration MAX_DURATION = Duration.ofDays(3650);
+    /** 253 octets of a name, less the 64 of an IPv6 client's reversed nibbles and their dots. */
+    private static final int MAX_DNSBL_ZONE_LENGTH = 253 - 64;
 
     private final Path file;
     private final Path base;
@@ -47,10 +50,12 @@ final class ConfigReader {
         s.put("guard", List.of("block", "allow", "max_connections", "max_connections_per_ip", "connection_rate_per_ip",
                 "message_rate_per_ip", "auth_failures", "ban_time", "ban_time_max", "ipv6_prefix", "neighbourhood",
                 "idle_timeout", "error_limit", "mode", "send_rate_per_user", "recipients_rate_per_user", "known_clients",
-                "account_failures", "account_lock_time", "pregreet", "message_rate_per_recipient"));
+                "account_failures", "account_lock_time", "pregreet", "message_rate_per_recipient", "dnsbl"));
         s.put("pregreet", List.of("wait", "pass_ttl"));
         s.put("neighbourhood", List.of("bans", "ipv4_prefix", "ipv6_prefix"));
         s.put("known_clients", List.of("remember", "reserved_connections"));
+        s.put("dnsbl", List.of("zones", "threshold", "timeout", "cache"));
+        s.put("dnsbl.zones", List.of("zone", "weight"));
         s.put("logging", List.of("dir", "level", "max_file_size", "max_total_size"));
         s.put("admin", List.of("metrics_without_token"));
         s.put("outbound", List.of("routes", "relay_host", "relay_auth", "dns", "smtp_port", "tls", "concurrency_per_domain",
@@ -298,7 +303,8 @@ final class ConfigReader {
                 s.parsed("account_failures", d.accountFailures(), "a rate", Rate::parse),
                 positive(s, "account_lock_time").map(Located::value).orElse(d.accountLockTime()),
                 pregreet(s.section("pregreet", SCHEMA)),
-                s.parsed("message_rate_per_recipient", d.messageRatePerRecipient(), "off or a rate", ConfigReader::rateOrOff));
+                s.parsed("message_rate_per_recipient", d.messageRatePerRecipient(), "off or a rate", ConfigReader::rateOrOff),
+                dnsbl(s.section("dnsbl", SCHEMA)));
     }
 
     /** {@code known_clients.remember}: a duration, zero (or {@code 0s}) to remember no one; at most ten years. */
@@ -322,6 +328,87 @@ final class ConfigReader {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + ", or off");
         }
+    }
+
+    /** {@code dnsbl: {zones: [{zone: zen.spamhaus.org, weight: 2}, bl.spamcop.net], threshold: 2, timeout: 2s, cache: 1h}}. */
+    private DnsblConfig dnsbl(Optional<Section> section) {
+        DnsblConfig d = DnsblConfig.defaults();
+        if (section.isEmpty()) {
+            return d;
+        }
+        Section s = section.get();
+        List<DnsblZone> zones = dnsblZones(s);
+        int threshold = s.integer("threshold", d.threshold(), 1, DnsblConfig.MAX_THRESHOLD);
+        int total = zones.stream().mapToInt(DnsblZone::weight).sum();
+        if (!zones.isEmpty() && total < threshold) {
+            problems.add(s.node("threshold").map(YamlNode::at).orElse(s.at()), "the dnsbl zones' weights add up to " + total
+                    + ", below threshold " + threshold + ", so no client could ever be refused; raise a weight or lower threshold");
+        }
+        return new DnsblConfig(zones, threshold,
+                bounded(s, "timeout", DnsblConfig.MAX_TIMEOUT).orElse(d.timeout()),
+                bounded(s, "cache", DnsblConfig.MAX_CACHE).orElse(d.cache()));
+    }
+
+    /** Each entry {@code {zone: NAME, weight: N}}, or a bare {@code NAME} (weight 1). */
+    private List<DnsblZone> dnsblZones(Section dnsbl) {
+        Optional<YamlNode> node = dnsbl.node("zones");
+        if (node.isEmpty()) {
+            return List.of();
+        }
+        if (!(node.get() instanceof YamlNode.Sequence list)) {
+            problems.add(node.get().at(), "'zones' must be a list like [{zone: zen.spamhaus.org, weight: 2}]");
+            return List.of();
+        }
+        List<DnsblZone> out = new ArrayList<>();
+        for (YamlNode item : list.items()) {
+            String name;
+            int weight = 1;
+            if (item instanceof YamlNode.Scalar scalar && !scalar.isNull()) {
+                name = scalar.text();
+            } else if (item instanceof YamlNode.Mapping mapping) {
+                Section entry = new Section("dnsbl.zones", mapping, SCHEMA, problems);
+                if (!entry.has("zone")) {
+                    problems.add(entry.at(), "this dnsbl zone has no 'zone' (the blocklist's domain, like zen.spamhaus.org)");
+                    continue;
+                }
+                name = entry.text("zone", "");
+                weight = entry.integer("weight", 1, 1, DnsblZone.MAX_WEIGHT);
+            } else {
+                problems.add(item.at(), "each dnsbl zone is {zone: NAME, weight: N} or a bare NAME");
+                continue;
+            }
+            String zone = name.strip().toLowerCase(Locale.ROOT);
+            zone = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
+            if (!DomainName.isValid(zone)) {
+                problems.add(item.at(), "'" + name + "' is not a DNSBL zone: it must be a domain name, like zen.spamhaus.org");
+                continue;
+            }
+            if (zone.length() > MAX_DNSBL_ZONE_LENGTH) {
+                problems.add(item.at(), "dnsbl zone '" + zone + "' is too long: an IPv6 client's name (64 characters) and it must fit in 253");
+                continue;
+            }
+            String taken = zone;
+            if (out.stream().anyMatch(z -> z.name().equals(taken))) {
+                problems.add(item.at(), "dnsbl zone '" + zone + "' is listed twice");
+                continue;
+            }
+            out.add(new DnsblZone(zone, weight));
+        }
+        return out;
+    }
+
+    /** A positive duration no longer than {@code max}. */
+    private static Optional<Duration> bounded(Section s, String key, Duration max) {
+        return s.located(key, "a duration", text -> {
+            Duration d = Durations.parse(text);
+            if (d.isZero()) {
+                throw new IllegalArgumentException("'" + key + "' must be longer than zero");
+            }
+            if (d.compareTo(max) > 0) {
+                throw new IllegalArgumentException("'" + key + "' must be at most " + Durations.format(max));
+            }
+            return d;
+        }).map(Located::value);
     }
 
     /**

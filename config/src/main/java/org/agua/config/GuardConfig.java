@@ -20,6 +20,8 @@ import org.agua.guard.Reserve;
  * @param reservedConnections  {@code known_clients.reserved_connections}
  * @param pregreet      {@code pregreet}: read by the MX listener, not by the guard's policy
  * @param messageRatePerRecipient {@code message_rate_per_recipient}; empty for {@code off}, the default
+ * @param dnsbl         {@code dnsbl}: the blocklists the MX asks (not part of {@link #toPolicy}: the
+ *                      DNSBL check has a policy of its own, {@link DnsblConfig#toPolicy})
  */
 public record GuardConfig(
         List<Cidr> block,
@@ -43,7 +45,8 @@ public record GuardConfig(
         Rate accountFailures,
         Duration accountLockTime,
         PregreetConfig pregreet,
-        Optional<Rate> messageRatePerRecipient) {
+        Optional<Rate> messageRatePerRecipient,
+        DnsblConfig dnsbl) {
 
     public GuardConfig {
         block = List.copyOf(block);
@@ -73,7 +76,8 @@ public record GuardConfig(
                 new Rate(GuardPolicy.DEFAULT_ACCOUNT_FAILURES.count(), GuardPolicy.DEFAULT_ACCOUNT_FAILURES.per()),
                 GuardPolicy.DEFAULT_ACCOUNT_LOCK_TIME,
                 PregreetConfig.defaults(),
-                Optional.empty());
+                Optional.empty(),
+                DnsblConfig.defaults());
     }
 
     /**

@@ -97,6 +97,11 @@ public final class StarterConfig {
               account_lock_time: 10m           #   this long, doubling for each lock within a day (max 1d)
               message_rate_per_recipient: off  # e.g. 300/1h: mail for one local mailbox beyond it gets 451
                                                #   at RCPT (senders retry later; allowed and authenticated exempt)
+              # dnsbl:                         # DNS blocklists the smtp listener asks before greeting; off
+              #   zones: [{zone: zen.spamhaus.org, weight: 2}, {zone: bl.spamcop.net, weight: 1}]
+              #   threshold: 2                 #   total weight of the listing zones that refuses a client
+              #   timeout: 2s                  #   no answer in time counts as not listed
+              #   cache: 1h                    #   asked through outbound.dns: use a resolver of your own
 
             logging:
               dir: logs                        # agua.log and security.log

@@ -145,7 +145,7 @@ class ConfigLoaderTest {
                 Duration.ofMinutes(30), Duration.ofDays(1), 56, Optional.of(new Neighbourhood(4, 22, 44)),
                 Duration.ofSeconds(30), 3, GuardPolicy.Mode.OBSERVE, Rate.parse("200/1h"), Rate.parse("1000/1h"),
                 Duration.ofDays(30), org.agua.guard.Reserve.DEFAULT, Rate.parse("10/10m"), Duration.ofMinutes(10),
-                PregreetConfig.defaults(), Optional.empty()));
+                PregreetConfig.defaults(), Optional.empty(), DnsblConfig.defaults()));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(
                 Path.of("/var/log/agua"), LoggingConfig.Level.DEBUG, Size.parse("10MB"), Size.parse("100MB")));
         assertThat(c.admin().metricsWithoutToken()).isTrue();

@@ -36,7 +36,7 @@ class StarterConfigTest {
                         d.banTime(), d.banTimeMax(), d.ipv6Prefix(), d.neighbourhood(), d.idleTimeout(),
                         d.errorLimit(), d.mode(), d.sendRatePerUser(), d.recipientsRatePerUser(),
                         d.knownClientsRemember(), d.reservedConnections(), d.accountFailures(), d.accountLockTime(), d.pregreet(),
-                        d.messageRatePerRecipient()),
+                        d.messageRatePerRecipient(), d.dnsbl()),
                 defaults.logging(), defaults.admin(), defaults.outbound(), defaults.proxyProtocol(),
                 defaults.cluster());
         assertThat(starter).isEqualTo(withLoopbackAllowed);
@@ -49,6 +49,17 @@ class StarterConfigTest {
         ConfigResult result = ConfigLoader.parse(dir.resolve("agua.yml"), uncommented, () -> "mx.machine.test");
         assertThat(result).isInstanceOf(ConfigResult.Loaded.class);
         assertThat(((ConfigResult.Loaded) result).config().guard().neighbourhood()).contains(Neighbourhood.DEFAULT);
+    }
+
+    @Test
+    void starterDnsblLinesAreValidOnceUncommented() {
+        String uncommented = StarterConfig.TEXT.replace("  # dnsbl:", "  dnsbl:").replace("  #   zones:", "    zones:")
+                .replace("  #   threshold:", "    threshold:").replace("  #   timeout:", "    timeout:")
+                .replace("  #   cache:", "    cache:");
+        ConfigResult result = ConfigLoader.parse(dir.resolve("agua.yml"), uncommented, () -> "mx.machine.test");
+        assertThat(result).as("%s", result).isInstanceOf(ConfigResult.Loaded.class);
+        assertThat(((ConfigResult.Loaded) result).config().guard().dnsbl().zones()).extracting(z -> z.name())
+                .containsExactly("zen.spamhaus.org", "bl.spamcop.net");
     }
 
     @Test

@@ -77,7 +77,7 @@ final class ConnectGate {
         if (rule != null && rule.action() == AddressRules.Action.ALLOW) {
             // Exempt from the limits and bans, but still counted: it holds resources like any other client.
             counter.open(keyHigh, keyLow, current.maxConnections(), current.maxConnectionsPerIp());
-            return admitted(client, service, current, keyHigh, keyLow);
+            return admitted(client, service, current, high, low, keyHigh, keyLow);
         }
         if (rule != null) {
             // A block entry is permanent and the cheapest answer: it is given before a ban is looked up.
@@ -121,7 +121,7 @@ final class ConnectGate {
                 return refusal;
             }
         }
-        return admitted(client, service, current, keyHigh, keyLow);
+        return admitted(client, service, current, high, low, keyHigh, keyLow);
     }
 
     /**
@@ -189,8 +189,9 @@ final class ConnectGate {
     }
 
     /** The only objects admitting a connection makes: the caller's handle, and the record that carries it (see {@link Slot}). */
-    private Admission admitted(InetAddress client, String service, GuardPolicy current, long keyHigh, long keyLow) {
+    private Admission admitted(InetAddress client, String service, GuardPolicy current, long high, long low, long keyHigh,
+                               long keyLow) {
         stress.update(counter.total(), current.maxConnections());
-        return new Admission.Admitted(new Slot(client, service, current, keyHigh, keyLow, guard));
+        return new Admission.Admitted(new Slot(client, service, current, high, low, keyHigh, keyLow, guard));
     }
 }

@@ -504,9 +504,8 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        long high = AddressBits.high(slot.client(), ipv6);
-        long low = AddressBits.low(slot.client(), ipv6);
+        long high = slot.high();
+        long low = slot.low();
         if (current.allows(high, low)) {
             return Decision.ALLOWED;
         }
@@ -533,8 +532,7 @@ public final class Guard {
         }
         long now = clock.millis();
         housekeepingIfDue(now);
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        if (current.allows(AddressBits.high(slot.client(), ipv6), AddressBits.low(slot.client(), ipv6))) {
+        if (current.allows(slot.high(), slot.low())) {
             return Decision.ALLOWED;
         }
         return mailboxes.delivery(slot, mailbox, rate.get(), current.observing(), now);
@@ -543,8 +541,7 @@ public final class Guard {
     void deliveryAbandoned(Slot slot, String mailbox) {
         GuardPolicy current = policy.get();
         Optional<Rate> rate = current.messageRatePerRecipient();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        if (rate.isEmpty() || current.allows(AddressBits.high(slot.client(), ipv6), AddressBits.low(slot.client(), ipv6))) {
+        if (rate.isEmpty() || current.allows(slot.high(), slot.low())) {
             return;
         }
         mailboxes.abandoned(mailbox, rate.get(), clock.millis());
@@ -554,9 +551,8 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        long high = AddressBits.high(slot.client(), ipv6);
-        long low = AddressBits.low(slot.client(), ipv6);
+        long high = slot.high();
+        long low = slot.low();
         if (current.sparedAutomaticBans(high, low)) {
             return LoginPenalty.NONE;
         }
@@ -587,9 +583,8 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        long high = AddressBits.high(slot.client(), ipv6);
-        long low = AddressBits.low(slot.client(), ipv6);
+        long high = slot.high();
+        long low = slot.low();
         if (current.sparedAutomaticBans(high, low) || known.known(slot.keyHigh(), slot.keyLow(), now)
                 || !accounts.refuses(user, slot.keyHigh() ^ slot.keyLow() * 31, now)) {
             return true;
@@ -602,9 +597,8 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        long high = AddressBits.high(slot.client(), ipv6);
-        long low = AddressBits.low(slot.client(), ipv6);
+        long high = slot.high();
+        long low = slot.low();
         if (current.sparedAutomaticBans(high, low)) {
             return false;
         }
@@ -615,8 +609,7 @@ public final class Guard {
 
     boolean greetingPassed(Slot slot) {
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        if (current.allows(AddressBits.high(slot.client(), ipv6), AddressBits.low(slot.client(), ipv6))) {
+        if (current.allows(slot.high(), slot.low())) {
             return true;
         }
         return greetingPasses.has(slot.keyHigh(), slot.keyLow(), clock.millis());
@@ -630,9 +623,8 @@ public final class Guard {
         long now = clock.millis();
         housekeepingIfDue(now);
         GuardPolicy current = policy.get();
-        byte[] ipv6 = AddressBits.ipv6Bytes(slot.client());
-        long high = AddressBits.high(slot.client(), ipv6);
-        long low = AddressBits.low(slot.client(), ipv6);
+        long high = slot.high();
+        long low = slot.low();
         if (current.allows(high, low)) {
             return Decision.ALLOWED;
         }
@@ -640,6 +632,14 @@ public final class Guard {
         events.connectionRefused(slot.keyHigh(), slot.keyLow(), slot.client(), slot.service(), Reason.PREGREET, observed, now);
         limitHits.hit(slot.keyHigh(), slot.keyLow(), high, low, slot.client(), slot.service(), current, now);
         return observed ? Decision.ALLOWED : TALKED_EARLY;
+    }
+
+    boolean listedByDnsbl(Slot slot, String zones) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        boolean observing = policy.get().observing();
+        events.dnsblListed(slot.keyHigh(), slot.keyLow(), slot.client(), slot.service(), zones, observing, now);
+        return !observing;
     }
 
     void released(long keyHigh, long keyLow) {

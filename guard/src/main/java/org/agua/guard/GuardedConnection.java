@@ -149,4 +149,13 @@ public interface GuardedConnection {
     default Decision greetingFailed() {
         return Decision.allowed();
     }
+
+    /**
+     * Reports that DNS blocklists list this client ({@code zones}: their names, for the log):
+     * counted as a refusal for {@link Reason#DNSBL}, never as a limit hit (the list has judged
+     * the address, not this connection). Returns whether to refuse it: false in mode observe.
+     */
+    default boolean listedByDnsbl(String zones) {
+        return true;
+    }
 }

@@ -36,7 +36,9 @@ public enum Reason {
      * Messages for one mailbox (an opaque name the protocol gives) arrived faster than
      * {@code message_rate_per_recipient} (refuses that recipient, not the message or the connection).
      */
-    MAILBOX_RATE(false);
+    MAILBOX_RATE(false),
+    /** On a listener that asks DNS blocklists ({@code guard.dnsbl}): the zones that list the address reach the threshold. */
+    DNSBL(true);
 
     private final boolean permanent;
 

@@ -121,6 +121,16 @@ final class SecurityEvents {
         }
     }
 
+    /** A client the DNS blocklists {@code zones} list, refused (or, {@code observed}, admitted anyway). Throttled as {@code blocked}. */
+    void dnsblListed(long keyHigh, long keyLow, InetAddress client, String service, String zones, boolean observed, long now) {
+        refusals.get(Reason.DNSBL).increment();
+        log.record(keyHigh, keyLow, "dnsbl-listed", client, service, Reason.DNSBL, observed,
+                line -> line.addKeyValue("zones", zones));
+        if (!listeners.isEmpty()) {
+            clientEvent(GuardEvent.Kind.BLOCKED, client, service, Reason.DNSBL.name() + " " + zones, observed, now);
+        }
+    }
+
     void loginFailed(long keyHigh, long keyLow, InetAddress client, String service, String user, int counted,
                      Rate rate, boolean repeated, Duration delay, boolean observed, long now) {
         log.record(keyHigh, keyLow, "auth-failed", client, service, null, observed, line -> line

@@ -16,6 +16,8 @@ final class Slot implements GuardedConnection {
     private final InetAddress client;
     private final String service;
     private final GuardPolicy policy;
+    private final long high;
+    private final long low;
     private final long keyHigh;
     private final long keyLow;
     private final Guard guard;
@@ -32,10 +34,12 @@ final class Slot implements GuardedConnection {
 
     private volatile boolean released;
 
-    Slot(InetAddress client, String service, GuardPolicy policy, long keyHigh, long keyLow, Guard guard) {
+    Slot(InetAddress client, String service, GuardPolicy policy, long high, long low, long keyHigh, long keyLow, Guard guard) {
         this.client = client;
         this.service = service;
         this.policy = policy;
+        this.high = high;
+        this.low = low;
         this.keyHigh = keyHigh;
         this.keyLow = keyLow;
         this.guard = guard;
@@ -63,6 +67,15 @@ final class Slot implements GuardedConnection {
      */
     long keyHigh() {
         return keyHigh;
+    }
+
+    /** The client's address as the 128 bits of {@link AddressBits}, read once at admission. */
+    long high() {
+        return high;
+    }
+
+    long low() {
+        return low;
     }
 
     long keyLow() {
@@ -144,6 +157,11 @@ final class Slot implements GuardedConnection {
     @Override
     public Decision greetingFailed() {
         return guard.greetingFailed(this);
+    }
+
+    @Override
+    public boolean listedByDnsbl(String zones) {
+        return guard.listedByDnsbl(this, zones);
     }
 
     @Override

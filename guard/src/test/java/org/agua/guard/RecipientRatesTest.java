@@ -190,7 +190,7 @@ class RecipientRatesTest {
     void atMostCapacityMailboxesAreCountedAndIdleOnesAreSwept() {
         Rate rate = new Rate(1, Duration.ofMinutes(1));
         RecipientRates rates = new RecipientRates(2, new SecurityEvents(clock, GuardPolicy::defaults));
-        Slot slot = new Slot(ip("198.51.100.1"), "smtp", GuardPolicy.defaults(), 0, 0, null);
+        Slot slot = new Slot(ip("198.51.100.1"), "smtp", GuardPolicy.defaults(), 0, 0, 0, 0, null);
         rates.delivery(slot, "a@example.test", rate, false, clock.millis());
         rates.delivery(slot, "b@example.test", rate, false, clock.millis());
         rates.delivery(slot, "c@example.test", rate, false, clock.millis());

@@ -1,5 +1,6 @@
 package org.agua.smtp;
 
+import org.agua.guard.dnsbl.Dnsbl;
 import org.agua.protocol.SessionEvents;
 import org.agua.storage.MailStore;
 import org.agua.storage.RelayQueue;
@@ -16,12 +17,19 @@ import java.util.concurrent.Executor;
  * @param events   told of sessions, commands, failed logins and accepted messages (metrics)
  * @param relay    where mail of authenticated users for other domains goes; null when there is
  *                 none, and such recipients are refused
+ * @param dnsbl    asks the DNS blocklists about MX clients before they are greeted; null when the
+ *                 server asks none
  */
-public record SmtpServices(MailStore store, Executor blocking, SessionEvents events, RelayQueue relay) {
+public record SmtpServices(MailStore store, Executor blocking, SessionEvents events, RelayQueue relay, Dnsbl dnsbl) {
     public SmtpServices {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(blocking, "blocking");
         Objects.requireNonNull(events, "events");
+    }
+
+    /** Services that ask no DNS blocklist. */
+    public SmtpServices(MailStore store, Executor blocking, SessionEvents events, RelayQueue relay) {
+        this(store, blocking, events, relay, null);
     }
 
     /** Services that relay nothing. */

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.agua.guard.GuardedConnection;
+import org.agua.guard.dnsbl.DnsblVerdict;
 import org.agua.protocol.DeferredReplies;
 import org.agua.protocol.ErrorLimit;
 import org.agua.protocol.IdleTimer;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -103,9 +105,49 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (service.implicitTls()) {
             return; // greet once the TLS handshake has completed
         }
-        greet();
-        // Nothing else would flush it: the client sends nothing until it has read the greeting.
-        ctx.flush();
+        passGreetingGate(() -> {
+            greet();
+            // Nothing else would flush it: the client sends nothing until it has read the greeting.
+            ctx.flush();
+        });
+    }
+
+    /**
+     * The greeting gate: what must be known before a client is greeted, run before the greeting
+     * logic (and so before the pregreet test). Today that is the DNSBL check on the MX
+     * ({@link DnsblGate}): a listed client is refused with {@code 554 5.7.1} and never greeted. The
+     * answer may take up to {@code guard.dnsbl.timeout}; meanwhile nothing the client sends is read,
+     * so no command is taken before the greeting. Once the gate opens, {@code greeting} runs on the
+     * event loop and reading resumes, so what the client sent early meets the greeting logic (the
+     * pregreet test refuses it).
+     */
+    private void passGreetingGate(Runnable greeting) {
+        CompletableFuture<DnsblVerdict> verdict = DnsblGate.verdict(service, services.dnsbl(), connection, ctx.executor());
+        if (verdict.isDone()) {
+            gateDecided(verdict.join(), greeting);
+            return;
+        }
+        decoder.pause();
+        verdict.thenAccept(v -> {
+            try {
+                if (state != SmtpState.CLOSING) {
+                    gateDecided(v, greeting);
+                    decoder.resume();
+                }
+            } catch (RuntimeException e) {
+                log.error("smtp.session.failure id={} client={}", id, clientAddress(), e);
+                closeWith(Reply.of(421, "4.3.0", settings.hostname() + " Internal error, closing connection"));
+            }
+        });
+    }
+
+    private void gateDecided(DnsblVerdict verdict, Runnable greeting) {
+        if (verdict.listed() && connection.listedByDnsbl(verdict.listingZones())) {
+            log.debug("smtp.dnsbl.refused id={} client={} zones={}", id, clientAddress(), verdict.listingZones());
+            closeWith(DnsblGate.refusal(settings, connection, verdict));
+            return;
+        }
+        greeting.run();
     }
 
     @Override

@@ -42,6 +42,17 @@ final class SmtpClient implements AutoCloseable {
         }
     }
 
+    /** Connects from {@code local} (an address of the loopback network, such as 127.0.0.2): a client other than 127.0.0.1. */
+    static SmtpClient connectFrom(String local, int port) {
+        try {
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName(local), 0);
+            socket.setTcpNoDelay(true);
+            return new SmtpClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Connects with TLS from the first byte (implicit TLS, port 465 style). */
     static SmtpClient connectTls(int port) {
         try {

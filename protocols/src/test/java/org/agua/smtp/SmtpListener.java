@@ -7,7 +7,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import org.agua.guard.Guard;
+import org.agua.guard.dnsbl.Dnsbl;
 import org.agua.guard.netty.GuardedInitializer;
+import org.agua.protocol.SessionEvents;
 import org.agua.storage.maildir.MaildirStore;
 
 import java.net.InetAddress;
@@ -30,9 +32,15 @@ final class SmtpListener implements AutoCloseable {
     }
 
     static SmtpListener start(TestServer server) throws InterruptedException {
+        return start(server, null);
+    }
+
+    /** A listener whose MX asks the DNS blocklists through {@code dnsbl}. */
+    static SmtpListener start(TestServer server, Dnsbl dnsbl) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         ExecutorService blocking = Executors.newCachedThreadPool();
-        SmtpServices services = new SmtpServices(new MaildirStore(server.mailRoot(), TestServer.HOSTNAME), blocking);
+        SmtpServices services = new SmtpServices(new MaildirStore(server.mailRoot(), TestServer.HOSTNAME), blocking,
+                SessionEvents.NONE, null, dnsbl);
         SmtpChannels channels = new SmtpChannels(server.service(), server::settings, services);
         Guard guard = new Guard(server::policy);
         Channel channel = new ServerBootstrap()

@@ -107,7 +107,9 @@ public final class AdminApi {
                     String who = user(request.parameter("user"));
                     return ok(200, JsonViews.sender(server.guard().sender(who), server.guard().accountLock(who), Instant.now()));
                 }
-                return ok(200, JsonViews.explanation(server.guard().explain(singleAddress(request.parameter("address")))));
+                InetAddress asked = singleAddress(request.parameter("address"));
+                return ok(200, JsonViews.withDnsbl(JsonViews.explanation(server.guard().explain(asked)),
+                        server.dnsbl().cached(asked)));
             default:
                 if (Dashboard.isStatic(path)) {
                     only(method, "GET");

@@ -5,6 +5,9 @@ import org.agua.guard.Ban;
 import org.agua.guard.SenderUsage;
 import org.agua.guard.SendingSuspension;
 import org.agua.guard.Explanation;
+import org.agua.guard.dnsbl.DnsblVerdict;
+import org.agua.guard.dnsbl.ZoneAnswer;
+import java.net.InetAddress;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -132,5 +135,40 @@ final class JsonViews {
         out.put("greeting_pass_until", e.greetingPass().map(Object::toString).orElse(null));
         out.put("description", e.describe());
         return out;
+    }
+
+    /**
+     * Adds what the DNS blocklists said of the address (from the DNSBL cache, nothing asked) to an
+     * {@link #explanation}: a {@code dnsbl} entry, and a line of its description.
+     */
+    static Map<String, Object> withDnsbl(Map<String, Object> explanation, DnsblVerdict verdict) {
+        Map<String, Object> out = new LinkedHashMap<>(explanation);
+        List<Map<String, Object>> zones = new ArrayList<>();
+        for (ZoneAnswer a : verdict.answers()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("zone", a.zone().name());
+            one.put("weight", a.zone().weight());
+            one.put("result", a.result().name().toLowerCase(Locale.ROOT));
+            one.put("codes", a.codes().stream().map(InetAddress::getHostAddress).toList());
+            zones.add(one);
+        }
+        Map<String, Object> dnsbl = new LinkedHashMap<>();
+        dnsbl.put("listed", verdict.listed());
+        dnsbl.put("score", verdict.score());
+        dnsbl.put("threshold", verdict.answers().isEmpty() ? null : verdict.threshold());
+        dnsbl.put("zones", zones);
+        out.put("dnsbl", dnsbl);
+        out.put("description", explanation.get("description") + "  dnsbl: " + dnsblLine(verdict) + "\n");
+        return out;
+    }
+
+    private static String dnsblLine(DnsblVerdict verdict) {
+        if (verdict.answers().isEmpty()) {
+            return "off";
+        }
+        if (verdict.answers().stream().allMatch(a -> a.result() == ZoneAnswer.Result.UNKNOWN)) {
+            return "nothing cached (not asked about recently)";
+        }
+        return verdict.describe();
     }
 }

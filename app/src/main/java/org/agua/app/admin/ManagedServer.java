@@ -3,6 +3,7 @@ package org.agua.app.admin;
 import org.agua.app.incidents.IncidentBook;
 import org.agua.config.ConfigProblem;
 import org.agua.guard.Guard;
+import org.agua.guard.dnsbl.Dnsbl;
 import org.agua.cluster.ClusterNode;
 import org.agua.outbound.delivery.Relay;
 
@@ -29,6 +30,9 @@ public interface ManagedServer {
     }
 
     Guard guard();
+
+    /** The DNSBL engine: what the blocklists said of an address, for {@code agua why}. */
+    Dnsbl dnsbl();
 
     /** The outbound queue and its deliveries. */
     Relay relay();

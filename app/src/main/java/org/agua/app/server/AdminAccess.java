@@ -6,6 +6,7 @@ import org.agua.app.admin.TrafficSeries;
 import org.agua.app.incidents.IncidentBook;
 import org.agua.config.ConfigProblem;
 import org.agua.guard.Guard;
+import org.agua.guard.dnsbl.Dnsbl;
 import org.agua.cluster.ClusterNode;
 import org.agua.outbound.delivery.Relay;
 
@@ -27,6 +28,11 @@ final class AdminAccess implements ManagedServer {
 
     AdminAccess(AguaServer server) {
         this.server = server;
+    }
+
+    @Override
+    public Dnsbl dnsbl() {
+        return server.dnsbl();
     }
 
     @Override

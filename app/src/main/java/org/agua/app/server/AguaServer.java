@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -22,6 +23,8 @@ import org.agua.config.Listeners;
 import org.agua.guard.AddressRules;
 import org.agua.guard.Guard;
 import org.agua.guard.GuardedConnection;
+import org.agua.guard.dnsbl.Dnsbl;
+import org.agua.guard.dnsbl.ZoneAnswer;
 import org.agua.guard.netty.GuardedInitializer;
 import org.agua.pop3.Pop3Channels;
 import org.agua.pop3.Pop3Service;
@@ -43,6 +46,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -88,6 +92,8 @@ public final class AguaServer implements AutoCloseable {
     /** Where bans, incidents, mail and the runtime file live; a reload does not move them (restart_required). */
     private final Path dataDir;
     private final Guard guard;
+    /** Asks the DNS blocklists about MX clients; its cache outlives reloads, as the guard's counters do. */
+    private final Dnsbl dnsbl;
     private final Transport transport = Transport.best();
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -154,7 +160,14 @@ public final class AguaServer implements AutoCloseable {
             Gauge.builder("agua.cluster.pending", cluster, ClusterNode::pending)
                     .description("bans and lifts kept for Redis while it is away").register(metrics.registry());
         }
-        this.smtpServices = new SmtpServices(store, blocking, metrics, queue);
+        this.dnsbl = new Dnsbl(() -> current.get().dnsbl());
+        for (ZoneAnswer.Result result : List.of(ZoneAnswer.Result.LISTED, ZoneAnswer.Result.NOT_LISTED,
+                ZoneAnswer.Result.TIMEOUT, ZoneAnswer.Result.FAILED)) {
+            FunctionCounter.builder("agua.dnsbl.lookups", dnsbl, d -> d.lookups(result))
+                    .description("DNSBL queries by outcome (timeout and failed count as not listed); cache hits are not queries")
+                    .tag("result", result.name().toLowerCase(Locale.ROOT)).register(metrics.registry());
+        }
+        this.smtpServices = new SmtpServices(store, blocking, metrics, queue, dnsbl);
         this.pop3Services = new Pop3Services(store, blocking, metrics);
     }
 
@@ -253,6 +266,11 @@ public final class AguaServer implements AutoCloseable {
 
     public Guard guard() {
         return guard;
+    }
+
+    /** The DNSBL engine, for what {@code agua why} shows of the blocklists. */
+    public Dnsbl dnsbl() {
+        return dnsbl;
     }
 
     public synchronized List<BoundListener> listeners() {

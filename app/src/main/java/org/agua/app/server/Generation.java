@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import org.agua.config.AguaConfig;
 import org.agua.config.users.Users;
 import org.agua.guard.GuardPolicy;
+import org.agua.guard.dnsbl.DnsblPolicy;
 import org.agua.guard.netty.ProxyPolicy;
 import org.agua.outbound.delivery.RelaySettings;
 import org.agua.pop3.Pop3Settings;
@@ -16,10 +17,11 @@ import org.agua.smtp.SmtpSettings;
  * running one, so a component never sees half of a reload.
  *
  * @param number counts up from 1 with each successful (re)load
+ * @param dnsbl  {@code guard.dnsbl}, asked through the resolvers of {@code outbound.dns}
  */
 public record Generation(long number, AguaConfig config, Users users, SslContext tls,
                          GuardPolicy guardPolicy, ProxyPolicy proxy, SmtpSettings smtp, Pop3Settings pop3,
-                         RelaySettings relay) {
+                         RelaySettings relay, DnsblPolicy dnsbl) {
 
     public static Generation build(long number, AguaConfig config, Users users, SslContext tls, RelaySettings relay) {
         UserAccounts accounts = new UserAccounts(users);
@@ -37,6 +39,7 @@ public record Generation(long number, AguaConfig config, Users users, SslContext
                 Pop3Settings.DEFAULT_MAX_LINE_LENGTH, accounts, tls);
         // The listeners' addresses are read here, once per generation: the guard must never ban them automatically.
         GuardPolicy guard = config.guard().toPolicy(ListenerAddresses.of(config.listen()));
-        return new Generation(number, config, users, tls, guard, config.proxyProtocol().policy(), smtp, pop3, relay);
+        return new Generation(number, config, users, tls, guard, config.proxyProtocol().policy(), smtp, pop3, relay,
+                config.guard().dnsbl().toPolicy(relay.resolvers()));
     }
 }

@@ -53,6 +53,13 @@ class DashboardBrowserTest {
         // The flood is in the series once the next housekeeping tick has rolled it.
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 Arrays.stream(admin.server().traffic().snapshot(60).refused().get("smtp")).sum() == FLOOD);
+        // Password spraying from ten addresses, one guess each: the account's lock is on the page.
+        for (int i = 1; i <= 10; i++) {
+            org.agua.guard.GuardedConnection c = ((org.agua.guard.Admission.Admitted) admin.server().guard()
+                    .admit(java.net.InetAddress.getByName("203.0.113." + i), "pop3")).connection();
+            c.loginFailed("sprayed@example.test", "guess-" + i);
+            c.release();
+        }
         String url = "http://127.0.0.1:" + admin.port("admin") + "/#token=" + admin.token();
 
         String dom = chromium("--dump-dom", url);
@@ -68,6 +75,9 @@ class DashboardBrowserTest {
         assertThat(queue.find()).as("queue table in the DOM:%n%s", dom).isTrue();
         assertThat(queue.group()).contains("the queue is empty");
         assertThat(dom).contains("(0 messages)");
+        Matcher locks = Pattern.compile("<table id=\"locks\">.*?</table>", Pattern.DOTALL).matcher(dom);
+        assertThat(locks.find()).as("account locks table in the DOM:%n%s", dom).isTrue();
+        assertThat(locks.group()).contains("data-account=\"sprayed@example.test\"").contains("<td>10</td>");
 
         Path target = Path.of("target").toAbsolutePath();
         Files.createDirectories(target);
