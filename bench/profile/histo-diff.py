@@ -1,6 +1,8 @@
 """histo-diff.py BASE.txt HELD.txt N: what N held sessions added to the heap, class by class, from two
 `jcmd PID GC.class_histogram` outputs (idle-measure's histo-base.txt and histo-smtp-held.txt)."""
-import re, sys
+import re, signal, sys
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet under head
 
 def load(path):
     classes = {}
