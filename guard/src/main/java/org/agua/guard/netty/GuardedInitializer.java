@@ -106,6 +106,15 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
         this.acceptor = new AcceptGate(this, new RefusalBytes(refusal));
     }
 
+    /**
+     * Takes a mark the {@link AcceptGate} left on the channel. {@code hasAttr} first: {@code attr}
+     * adds the attribute when it is missing, and would so keep two empty ones (about 50 bytes) on
+     * every admitted connection for as long as it stays open, idle ones included.
+     */
+    private static <T> T takeMark(Channel channel, AttributeKey<T> key) {
+        return channel.hasAttr(key) ? channel.attr(key).getAndSet(null) : null;
+    }
+
     /** The handler for the listener's server channel ({@code ServerBootstrap.handler}). */
     public ChannelHandler acceptor() {
         return acceptor;
@@ -113,12 +122,12 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) throws Exception {
-        Admission.Refused refusedOnAccept = channel.attr(REFUSED).getAndSet(null);
+        Admission.Refused refusedOnAccept = takeMark(channel, REFUSED);
         if (refusedOnAccept != null) {
             refuse(channel, refusedOnAccept);
             return;
         }
-        if (channel.attr(AWAITING_HEADER).getAndSet(null) != null) {
+        if (takeMark(channel, AWAITING_HEADER) != null) {
             awaitHeader(channel);
             return;
         }

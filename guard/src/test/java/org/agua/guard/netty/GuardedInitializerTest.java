@@ -72,6 +72,16 @@ class GuardedInitializerTest {
     }
 
     @Test
+    void admittedChannelKeepsNoEmptyAcceptMarks() throws Exception {
+        EmbeddedChannel channel = ClientChannel.from(CLIENT, initializer(sayWhy));
+
+        // Every idle session would otherwise hold two empty attributes for as long as it is open.
+        assertThat(channel.hasAttr(GuardedInitializer.REFUSED)).isFalse();
+        assertThat(channel.hasAttr(GuardedInitializer.AWAITING_HEADER)).isFalse();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void closingAnAdmittedChannelReleasesItsSlot() throws Exception {
         EmbeddedChannel first = ClientChannel.from(CLIENT, initializer(sayWhy));
         EmbeddedChannel second = ClientChannel.from(CLIENT, initializer(sayWhy));
