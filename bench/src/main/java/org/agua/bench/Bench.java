@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  *       [--pop3-users N|shared]   scenario 2 with many clients: users bench1..benchN at the user's domain, or all the one user
  *       --maildir-template T      where scenario 2 drops messages: %u address, %n local part, %d domain
  *       [--maildir-owner UID:GID] [--pid PID,...] (server CPU and RSS over the process trees)
- *       [--heap-pid PID] (jcmd GC.heap_info)   [--logs FILE,...] (lines grown during scenario 3)
+ *       [--heap-pid PID] (jcmd GC.heap_info)   [--logs FILE,...] (lines naming a flood source, grown during scenario 3)
  *       [--block-command CMD]     scenario 7; run by sh -c with the address appended as the last argument
  *       [--agua-config FILE]      Agua: switch between the throughput and realistic profiles by rewriting FILE
  *       [--cluster REDIS_URL]     Agua: the profiles written with --agua-config make the server a cluster node on REDIS_URL
@@ -213,19 +213,30 @@ public final class Bench {
     }
 
     private static long count(Path file, String text) throws IOException {
+        return count(file, l -> l.contains(text));
+    }
+
+    private static long count(Path file, java.util.function.Predicate<String> which) throws IOException {
         if (!Files.exists(file)) {
             return 0;
         }
         try (var lines = Files.lines(file, java.nio.charset.StandardCharsets.ISO_8859_1)) {
-            return lines.filter(l -> l.contains(text)).count();
+            return lines.filter(which).count();
         }
     }
 
-    private static long lines(List<Path> files) {
+    /**
+     * The lines of {@code files} that name one of {@code sources}: what a flood from them cost the
+     * logs. The real user's own lines (one per accepted message on Agua, several on Postfix) are not
+     * the flood's, and are left out on both sides. -1 when a file cannot be read.
+     */
+    private static long linesNaming(List<Path> files, List<String> sources) {
+        String any = sources.stream().map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining("|"));
+        java.util.regex.Pattern address = java.util.regex.Pattern.compile("(?<![0-9.])(" + any + ")(?![0-9])");
         long n = 0;
         for (Path f : files) {
             try {
-                n += count(f, "");
+                n += count(f, l -> address.matcher(l).find());
             } catch (IOException e) {
                 return -1;
             }
@@ -306,18 +317,18 @@ public final class Bench {
             }
             if (scenarios.contains(3)) {
                 List<String> floodSources = Loopback.blockedFlood(Loopback.BLOCKED_FLOOD_SOURCES);
-                long logsBefore = lines(logs);
+                long logsBefore = linesNaming(logs, floodSources);
                 var cpu = stats.cpu();
                 SmtpLoad.Flood f = new SmtpLoad(clients, floodSmtp).flood(floodSources, 256, seconds(10, 3),
                         10_000_000, user);
-                long logsAfter = lines(logs);
+                long logsAfter = linesNaming(logs, floodSources);
                 emit(cpu.stop(f.result(logs.isEmpty() || logsBefore < 0 || logsAfter < 0 ? -1 : logsAfter - logsBefore)));
                 // The same flood offered at the bar's rate: the real user's latency while it is refused.
-                logsBefore = lines(logs);
+                logsBefore = linesNaming(logs, floodSources);
                 cpu = stats.cpu();
                 f = new SmtpLoad(clients, floodSmtp).flood(floodSources, 256, 20_000, seconds(10, 3),
                         10_000_000, user);
-                logsAfter = lines(logs);
+                logsAfter = linesNaming(logs, floodSources);
                 emit(cpu.stop(f.result(logs.isEmpty() || logsBefore < 0 || logsAfter < 0 ? -1 : logsAfter - logsBefore)));
             }
             if (scenarios.contains(4)) {

@@ -14,8 +14,10 @@ import java.util.List;
  * {@code bench/agua-block} can add one):
  * <ul>
  *   <li>{@link Profile#THROUGHPUT} (scenarios 1, 2, 5 and 8): per-address limits raised so one loopback
- *       address can play many senders and downloaders; the limits are still counted, so their cost
- *       is measured, unlike with {@code guard.allow};</li>
+ *       address can play many senders and downloaders, and the per-user sending limits so that one
+ *       account can submit scenario 8's tens of thousands of messages (at the default 200 an hour
+ *       it is suspended within a second, as a spam script on a stolen password would be); the
+ *       limits are still counted, so their cost is measured, unlike with {@code guard.allow};</li>
  *   <li>{@link Profile#REALISTIC} (scenarios 3 to 7): the limits a real server would have, so the
  *       automatic defences are exercised: 50 connections and 3,000 new connections a minute per
  *       address (twice the real user's pace), 3,000 messages a minute per address, 5 failed logins in 10 minutes, a 1 h ban,
@@ -67,6 +69,8 @@ public final class BenchConfig {
                       max_connections_per_ip: 1000
                       connection_rate_per_ip: 10000000/1m
                       message_rate_per_ip: 10000000/1m
+                      send_rate_per_user: 10000000/1h
+                      recipients_rate_per_user: 10000000/1h
                     """;
             case REALISTIC -> """
                       max_connections: 10000

@@ -64,7 +64,7 @@ public final class SmtpLoad {
         Result result(long logLines) {
             boolean latencyOk = loaded.p99Ms() <= 2 * Math.max(unloaded.p99Ms(), 1.0);
             boolean logsOk = logLines >= 0 && logLines <= 50;
-            String common = "%d refused, %d greeted, from %d addresses; user %s (unloaded p99 %.1f ms); logs +%s lines".formatted(
+            String common = "%d refused, %d greeted, from %d addresses; user %s (unloaded p99 %.1f ms); logs +%s lines naming them".formatted(
                     refused, greeted, sources, loaded.text(), unloaded.p99Ms(), logLines < 0 ? "?" : logLines);
             Result r;
             if (offeredPerSecond <= 0) {
