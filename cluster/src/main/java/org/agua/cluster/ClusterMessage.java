@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.agua.guard.AccountLock;
 import org.agua.guard.Ban;
 import org.agua.guard.Cidr;
+import org.agua.guard.SharedCounts;
 
 /**
  * What nodes tell each other on the channel, as one JSON object per message:
@@ -19,13 +23,16 @@ import org.agua.guard.Cidr;
  * ({@code lock} with a {@code lock} object {@code {"account","start","expiry"}}, stored in the locks
  * hash; {@code unlock} with the {@code account}), as do the wrong passwords counted toward them
  * ({@code account_failures}, counts by account) and the logins that make a client known
- * ({@code known}, {@code {"logins":{"198.51.100.7":EPOCH_MS}}}, stored in the known hash).
+ * ({@code known}, {@code {"logins":{"198.51.100.7":EPOCH_MS}}}, stored in the known hash). What
+ * a node counted toward the rates goes in batches, never stored:
+ * {@code {"type":"counts","node":"mx1","connections":{"198.51.100.7":3},"messages":{...},
+ * "user_messages":{"alice@example.test":2},"user_recipients":{...}}}.
  */
 final class ClusterMessage {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    enum Type { BAN, UNBAN, FAILURES, LOCK, UNLOCK, ACCOUNT_FAILURES, KNOWN }
+    enum Type { BAN, UNBAN, FAILURES, LOCK, UNLOCK, ACCOUNT_FAILURES, KNOWN, COUNTS }
 
     private ClusterMessage() {
     }
@@ -74,6 +81,59 @@ final class ClusterMessage {
         ObjectNode c = m.putObject("logins");
         logins.forEach(c::put);
         return m.toString();
+    }
+
+    static String counts(String node, SharedCounts counts) {
+        ObjectNode m = JSON.createObjectNode().put("type", "counts").put("node", node);
+        ObjectNode connections = m.putObject("connections");
+        counts.connections().forEach((client, n) -> connections.put(client.getHostAddress(), n));
+        ObjectNode messages = m.putObject("messages");
+        counts.messages().forEach((client, n) -> messages.put(client.getHostAddress(), n));
+        ObjectNode userMessages = m.putObject("user_messages");
+        counts.userMessages().forEach(userMessages::put);
+        ObjectNode userRecipients = m.putObject("user_recipients");
+        counts.userRecipients().forEach(userRecipients::put);
+        return m.toString();
+    }
+
+    /** The counts of a {@code counts} message; an entry whose key is not an address literal makes it unreadable. */
+    static SharedCounts countsOf(JsonNode m) {
+        return new SharedCounts(byAddress(m.path("connections")), byAddress(m.path("messages")),
+                byName(m.path("user_messages")), byName(m.path("user_recipients")));
+    }
+
+    private static Map<InetAddress, Integer> byAddress(JsonNode counts) {
+        Map<InetAddress, Integer> out = new HashMap<>();
+        counts.fields().forEachRemaining(e -> {
+            int n = e.getValue().asInt();
+            if (n > 0) {
+                out.merge(addressLiteral(e.getKey()), n, Integer::sum);
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, Integer> byName(JsonNode counts) {
+        Map<String, Integer> out = new HashMap<>();
+        counts.fields().forEachRemaining(e -> {
+            int n = e.getValue().asInt();
+            if (n > 0) {
+                out.merge(e.getKey(), n, Integer::sum);
+            }
+        });
+        return out;
+    }
+
+    /** An address literal only: a name from the channel must never become a DNS lookup. */
+    static InetAddress addressLiteral(String text) {
+        if (!text.matches("[0-9A-Fa-f:.]+")) {
+            throw new IllegalArgumentException("'" + text + "' is not an address");
+        }
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + text + "' is not an address");
+        }
     }
 
     static ObjectNode banJson(String node, Ban ban) {

@@ -31,6 +31,7 @@ import org.agua.guard.Ban;
 import org.agua.guard.Cidr;
 import org.agua.guard.Guard;
 import org.agua.guard.GuardEvent;
+import org.agua.guard.SharedCounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * the wrong passwords counted toward them as failed logins do, and the successful logins that
  * make a client known are stored in {@value #KNOWN} (address and last login) and announced, so
  * that a customer known to one node keeps the reserved slots and passes locks on every node.
+ * What the guard counts toward the connection and message rates and the per-user sending limits
+ * goes out in the same batches ({@link Guard#takeSharedCounts}) and is added to the others' counts.
  *
  * <p>All Redis work happens on one thread of the link's own (the guard's listeners only queue),
  * with one-second timeouts, so an event loop or the accepting thread never waits for Redis. When
@@ -123,6 +126,7 @@ public final class ClusterNode implements AutoCloseable {
         guard.onFailedLoginCounted(link::failedLogin);
         guard.onAccountFailureCounted(link::accountFailure);
         guard.onKnownClient(link::knownClient);
+        guard.shareCounts();
         link.thread.scheduleWithFixedDelay(link::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
         return link;
     }
@@ -251,7 +255,11 @@ public final class ClusterNode implements AutoCloseable {
         subscription.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
-                thread.execute(() -> receive(message));
+                try {
+                    thread.execute(() -> receive(message));
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // The link is closing: what arrives now is no longer this node's to apply.
+                }
             }
         });
         subscription.sync().subscribe(CHANNEL);
@@ -352,6 +360,10 @@ public final class ClusterNode implements AutoCloseable {
             commands.publish(CHANNEL, ClusterMessage.failures(node, batch));
         }
         sendAccounts(commands);
+        SharedCounts counts = guard.takeSharedCounts();
+        if (!counts.isEmpty()) {
+            commands.publish(CHANNEL, ClusterMessage.counts(node, counts));
+        }
     }
 
     /** The account locks and lifts, the wrong passwords counted toward them, and the logins: what is waiting. */
@@ -414,13 +426,8 @@ public final class ClusterNode implements AutoCloseable {
                         applying = null;
                     }
                 }
-                case FAILURES -> m.path("counts").fields().forEachRemaining(e -> {
-                    try {
-                        guard.failedLoginsElsewhere(InetAddress.getByName(literal(e.getKey())), e.getValue().asInt());
-                    } catch (java.net.UnknownHostException ignored) {
-                        // getByName of an address literal never looks anything up
-                    }
-                });
+                case FAILURES -> m.path("counts").fields().forEachRemaining(e ->
+                        guard.failedLoginsElsewhere(ClusterMessage.addressLiteral(e.getKey()), e.getValue().asInt()));
                 case LOCK -> adoptLock(m.path("lock"));
                 case UNLOCK -> {
                     applying = Thread.currentThread();
@@ -434,6 +441,7 @@ public final class ClusterNode implements AutoCloseable {
                         guard.accountFailuresElsewhere(e.getKey(), e.getValue().asInt()));
                 case KNOWN -> m.path("logins").fields().forEachRemaining(e ->
                         knownElsewhere(e.getKey(), e.getValue().asLong()));
+                case COUNTS -> guard.countedElsewhere(ClusterMessage.countsOf(m));
             }
         } catch (RuntimeException e) {
             log.atWarn().setMessage("cluster.message.unreadable").addKeyValue("cause", e.getMessage()).log();
@@ -451,19 +459,7 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     private void knownElsewhere(String address, long at) {
-        try {
-            guard.knownElsewhere(InetAddress.getByName(literal(address)), Instant.ofEpochMilli(at));
-        } catch (java.net.UnknownHostException ignored) {
-            // an address literal: never looked up
-        }
-    }
-
-    /** An address literal only: a name from the channel must never become a DNS lookup. */
-    private static String literal(String text) {
-        if (!text.matches("[0-9A-Fa-f:.]+")) {
-            throw new IllegalArgumentException("'" + text + "' is not an address");
-        }
-        return text;
+        guard.knownElsewhere(ClusterMessage.addressLiteral(address), Instant.ofEpochMilli(at));
     }
 
     private boolean adopt(Ban ban) {

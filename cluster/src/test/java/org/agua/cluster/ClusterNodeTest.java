@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.agua.guard.Admission;
 import org.agua.guard.Cidr;
@@ -25,30 +24,27 @@ class ClusterNodeTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(1);
 
+    private static final Duration LIFT_WITHIN = Duration.ofSeconds(3);
     @TempDir
     Path dir;
-    private static final Duration LIFT_WITHIN = Duration.ofSeconds(3);
+    private LinkedGuards nodes;
     private TestRedis redis;
-    private final List<Guard> guards = new ArrayList<>();
-    private final List<ClusterNode> links = new ArrayList<>();
+    private List<Guard> guards;
+    private List<ClusterNode> links;
 
     @BeforeEach
     void start() throws Exception {
         assumeTrue(TestRedis.available(), "redis-server is not installed (.ci/run installs it)");
-        redis = TestRedis.start(dir);
-        for (int i = 1; i <= 3; i++) {
-            Guard guard = new Guard(GuardPolicy::defaults);
-            guards.add(guard);
-            links.add(ClusterNode.start(guard, redis.uri(), "n" + i));
-        }
-        await().atMost(Duration.ofSeconds(5)).until(() -> links.stream().allMatch(ClusterNode::up));
+        nodes = LinkedGuards.start(dir, GuardPolicy::defaults);
+        redis = nodes.redis;
+        guards = nodes.guards;
+        links = nodes.links;
     }
 
     @AfterEach
     void stop() throws Exception {
-        links.forEach(ClusterNode::close);
-        if (redis != null) {
-            redis.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 

@@ -115,6 +115,13 @@ final class ClientTable<V> {
         return keys[3 * slot + 2] <= now ? null : (V) values[slot];
     }
 
+    /** The live value of the key or null, without counting as a use. The caller holds this table's lock. */
+    @SuppressWarnings("unchecked")
+    V peekQuietly(long high, long low, long now) {
+        int slot = find(high, low);
+        return slot == NONE || keys[3 * slot + 2] <= now ? null : (V) values[slot];
+    }
+
     /** When the live entry of the key expires; 0 when there is none. Not a use: the order stays. */
     synchronized long expiresAt(long high, long low, long now) {
         int slot = find(high, low);

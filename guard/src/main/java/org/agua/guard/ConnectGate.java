@@ -179,6 +179,20 @@ final class ConnectGate {
         connectionRates.removeIf(which);
     }
 
+    /** Keeps the connections counted here for the other nodes (see {@link RateTable#share}). */
+    void share(int maxClients) {
+        connectionRates.share(maxClients);
+    }
+
+    void takeUnshared(long now, RateTable.KeyCount visitor) {
+        connectionRates.takeUnshared(now, visitor);
+    }
+
+    /** {@code events} connections of the client that another node counted, toward {@code rate} here. */
+    void countedElsewhere(long keyHigh, long keyLow, long now, Rate rate, int events) {
+        connectionRates.addElsewhere(keyHigh, keyLow, now, rate.per().toMillis(), events);
+    }
+
     void sweep(long now) {
         connectionRates.sweep(now);
     }

@@ -6,9 +6,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -68,6 +72,8 @@ public final class Guard {
     public static final int MAX_TRACKED_ADDRESSES = 100_000;
     /** Limit hits within {@link #LIMIT_HIT_WINDOW} that ban a client. */
     public static final int LIMIT_HITS_FOR_BAN = 10;
+    /** Clients (and users) of each kind whose counts are kept for the other nodes between two takes. */
+    public static final int MAX_SHARED_PER_TAKE = 65_536;
     public static final Duration LIMIT_HIT_WINDOW = Duration.ofMinutes(10);
     public static final Duration MAX_LOGIN_DELAY = Duration.ofSeconds(15);
     public static final int STRESS_ON_PERCENT = 75;
@@ -284,6 +290,84 @@ public final class Guard {
      */
     public void onFailedLoginCounted(Consumer<InetAddress> listener) {
         logins.onCounted(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * From now on, keeps what this guard counts toward {@code connection_rate_per_ip},
+     * {@code message_rate_per_ip} and the per-user sending limits, for {@link #takeSharedCounts}:
+     * a cluster link calls it once. Until then nothing is kept, and a single node pays nothing for it.
+     * Noting a client costs no allocation, on the accepting thread too.
+     */
+    public void shareCounts() {
+        gate.share(MAX_SHARED_PER_TAKE);
+        messages.share(MAX_SHARED_PER_TAKE);
+        sending.share();
+    }
+
+    /**
+     * What this guard counted toward the rates since the last call (each event handed out once), for
+     * the other nodes; empty unless {@link #shareCounts} was called. At most
+     * {@value #MAX_SHARED_PER_TAKE} clients of each kind are kept between two calls: the counts of
+     * more are kept here and not told.
+     */
+    public SharedCounts takeSharedCounts() {
+        long now = clock.millis();
+        Map<InetAddress, Integer> connections = new HashMap<>();
+        gate.takeUnshared(now, (high, low, n) -> connections.merge(address(high, low), n, Integer::sum));
+        Map<InetAddress, Integer> messagesSent = new HashMap<>();
+        messages.takeUnshared(now, (high, low, n) -> messagesSent.merge(address(high, low), n, Integer::sum));
+        Map<String, Integer> userMessages = new HashMap<>();
+        Map<String, Integer> userRecipients = new HashMap<>();
+        sending.takeUnshared((user, m, r) -> {
+            if (m > 0) {
+                userMessages.merge(user, m, Integer::sum);
+            }
+            if (r > 0) {
+                userRecipients.merge(user, r, Integer::sum);
+            }
+        });
+        return new SharedCounts(connections, messagesSent, userMessages, userRecipients);
+    }
+
+    /**
+     * Adds what other nodes counted ({@link #takeSharedCounts} there) to this guard's rates: the
+     * next connection, message or submission here is judged against the sum. Nothing is refused,
+     * banned or told on by this call itself; an allowed client is not counted, as here.
+     */
+    public void countedElsewhere(SharedCounts counts) {
+        long now = clock.millis();
+        housekeepingIfDue(now);
+        GuardPolicy current = policy.get();
+        byClientKey(counts.connections(), current, (keyHigh, keyLow, n) ->
+                gate.countedElsewhere(keyHigh, keyLow, now, current.connectionRatePerIp(), n));
+        byClientKey(counts.messages(), current, (keyHigh, keyLow, n) ->
+                messages.countedElsewhere(keyHigh, keyLow, now, current.messageRatePerIp(), n));
+        Set<String> users = new HashSet<>(counts.userMessages().keySet());
+        users.addAll(counts.userRecipients().keySet());
+        for (String user : users) {
+            sending.sentElsewhere(user, counts.userMessages().getOrDefault(user, 0),
+                    counts.userRecipients().getOrDefault(user, 0), current, now);
+        }
+    }
+
+    /** Hands each count of a client that {@code current} does not allow to {@code counter}, under the client's key. */
+    private static void byClientKey(Map<InetAddress, Integer> counts, GuardPolicy current, RateTable.KeyCount counter) {
+        counts.forEach((client, n) -> {
+            long high = AddressBits.high(client);
+            long low = AddressBits.low(client);
+            if (!current.allows(high, low)) {
+                counter.visit(CountKey.high(high, low, current.ipv6Prefix()), CountKey.low(high, low, current.ipv6Prefix()), n);
+            }
+        });
+    }
+
+    /** A client key as the address it stands for (an IPv6 network as its first address). */
+    private static InetAddress address(long high, long low) {
+        try {
+            return InetAddress.getByAddress(AddressBits.bytes(high, low));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("4 or 16 bytes are always an address", e);
+        }
     }
 
     /** The users suspended from sending now, oldest first (see {@link GuardedConnection#sendAllowed}). */

@@ -214,6 +214,14 @@ public record GuardPolicy(
                 messageRatePerRecipient);
     }
 
+    /** A copy with {@code send_rate_per_user} and {@code recipients_rate_per_user} replaced. */
+    public GuardPolicy withSendRates(Rate sendRatePerUser, Rate recipientsRatePerUser) {
+        return new GuardPolicy(rules, maxConnections, maxConnectionsPerIp, ipv6Prefix, idleTimeout, errorLimit,
+                mode, connectionRatePerIp, messageRatePerIp, authFailures, banTime, banTimeMax, neighbourhood, ownAddresses,
+                sendRatePerUser, recipientsRatePerUser, knownClientsRemember, reservedConnections, accountFailures, accountLockTime,
+                messageRatePerRecipient);
+    }
+
     /** A copy with the defences against many addresses replaced. */
     public GuardPolicy withKnownClients(Duration knownClientsRemember, Reserve reservedConnections, Rate accountFailures,
                                         Duration accountLockTime) {

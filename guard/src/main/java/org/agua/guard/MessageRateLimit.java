@@ -49,6 +49,20 @@ final class MessageRateLimit {
         messages.removeIf(which);
     }
 
+    /** Keeps the messages counted here for the other nodes (see {@link RateTable#share}). */
+    void share(int maxClients) {
+        messages.share(maxClients);
+    }
+
+    void takeUnshared(long now, RateTable.KeyCount visitor) {
+        messages.takeUnshared(now, visitor);
+    }
+
+    /** {@code events} messages of the client that another node counted, toward {@code rate} here. */
+    void countedElsewhere(long keyHigh, long keyLow, long now, Rate rate, int events) {
+        messages.addElsewhere(keyHigh, keyLow, now, rate.per().toMillis(), events);
+    }
+
     void sweep(long now) {
         messages.sweep(now);
     }

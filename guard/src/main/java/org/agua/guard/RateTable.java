@@ -9,7 +9,17 @@ import java.time.Duration;
  */
 final class RateTable {
 
+    /** A number of events of one client, by the two longs of its key. */
+    interface KeyCount {
+        void visit(long high, long low, int events);
+    }
+
     private final ClientTable<SlidingCount> counts;
+    // With sharing on (a cluster link), the keys whose counts have events not yet told to the other
+    // nodes, as pairs of longs in an array made once: noting one costs no allocation. Under the lock.
+    private long[] unsharedKeys;
+    private int unsharedSize;
+    private long unsharedDropped;
 
     RateTable(int capacity) {
         this.counts = new ClientTable<>(capacity, SlidingCount::new, SlidingCount::clear);
@@ -25,6 +35,7 @@ final class RateTable {
             boolean fits = count.fits(now, per, limit);
             if (fits || countOver) {
                 count.add(now, per);
+                noteUnshared(count, high, low);
             }
             return fits;
         }
@@ -39,11 +50,13 @@ final class RateTable {
             SlidingCount count = counts.live(high, low, now, now + 2 * per);
             if (count.fits(now, per, limit)) {
                 count.add(now, per);
+                noteUnshared(count, high, low);
                 return null;
             }
             Duration after = count.retryAfter(now, per, limit);
             if (countOver) {
                 count.add(now, per);
+                noteUnshared(count, high, low);
             }
             return after;
         }
@@ -63,6 +76,78 @@ final class RateTable {
         synchronized (counts) {
             SlidingCount count = counts.peek(high, low, now);
             return count == null ? 0.0 : count.estimate(now, per);
+        }
+    }
+
+    /**
+     * From now on, keeps the events counted here for {@link #takeUnshared}, for up to
+     * {@code maxClients} clients between two takes (more are counted here and not told).
+     */
+    void share(int maxClients) {
+        synchronized (counts) {
+            if (unsharedKeys == null) {
+                unsharedKeys = new long[2 * maxClients];
+            }
+        }
+    }
+
+    /** Hands each client's events counted here since the last take to {@code visitor}, once; returns the clients. */
+    int takeUnshared(long now, KeyCount visitor) {
+        long[] taken;
+        int[] events;
+        int n = 0;
+        synchronized (counts) {
+            if (unsharedSize == 0) {
+                return 0;
+            }
+            taken = new long[2 * unsharedSize];
+            events = new int[unsharedSize];
+            for (int i = 0; i < unsharedSize; i++) {
+                long high = unsharedKeys[2 * i];
+                long low = unsharedKeys[2 * i + 1];
+                SlidingCount count = counts.peekQuietly(high, low, now);
+                // Gone (expired, or evicted and its value reused for another key, which noted itself) or taken already.
+                if (count != null && count.unshared > 0) {
+                    taken[2 * n] = high;
+                    taken[2 * n + 1] = low;
+                    events[n++] = count.unshared;
+                    count.unshared = 0;
+                }
+            }
+            unsharedSize = 0;
+        }
+        for (int i = 0; i < n; i++) { // outside the lock: the visitor may take its time
+            visitor.visit(taken[2 * i], taken[2 * i + 1], events[i]);
+        }
+        return n;
+    }
+
+    /** Adds {@code events} that another node counted for the client, within a window of {@code per}. */
+    void addElsewhere(long high, long low, long now, long per, int events) {
+        synchronized (counts) {
+            counts.live(high, low, now, now + 2 * per).addElsewhere(now, per, events);
+        }
+    }
+
+    /** Clients whose events were counted here but could not be kept for the other nodes (more than {@link #share}'s bound between two takes). */
+    long unsharedDropped() {
+        synchronized (counts) {
+            return unsharedDropped;
+        }
+    }
+
+    /** Under the lock, after a local event: the first unshared event of a client notes its key. */
+    private void noteUnshared(SlidingCount count, long high, long low) {
+        if (unsharedKeys == null || count.unshared++ > 0) {
+            return;
+        }
+        if (2 * unsharedSize < unsharedKeys.length) {
+            unsharedKeys[2 * unsharedSize] = high;
+            unsharedKeys[2 * unsharedSize + 1] = low;
+            unsharedSize++;
+        } else {
+            count.unshared = 0; // not told; the next event tries again
+            unsharedDropped++;
         }
     }
 

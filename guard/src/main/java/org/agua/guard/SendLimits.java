@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +53,15 @@ final class SendLimits {
         }
     }
 
+    /** Takes one user's messages and recipients counted here since the last {@link #takeUnshared}. */
+    interface UnsharedVisitor {
+        void visit(String user, int messages, int recipients);
+    }
+
     private final int capacity;
     private final Map<String, Counts> counts;
+    // With sharing on (a cluster link), the users whose counts have events not yet told to the other nodes.
+    private Set<String> unshared;
     private final Map<String, SendingSuspension> suspended = new LinkedHashMap<>();
     private final SecurityEvents events;
     private final Path file;
@@ -102,7 +111,7 @@ final class SendLimits {
         SlidingCount window = message ? c.messages : c.recipients;
         long per = rate.per().toMillis();
         if (window.fits(now, per, rate.count())) {
-            window.add(now, per);
+            add(user, window, now, per);
             return Decision.ALLOWED;
         }
         Reason reason = message ? Reason.SEND_RATE : Reason.RECIPIENT_RATE;
@@ -115,12 +124,67 @@ final class SendLimits {
             counts.remove(user);
         }
         if (!enforce) {
-            window.add(now, per);
+            add(user, window, now, per);
             return Decision.ALLOWED;
         }
         return new Decision.Refused(reason, message
                 ? "you have sent too many messages; try again later"
                 : "you have sent to too many recipients; try again later", retry);
+    }
+
+    private void add(String user, SlidingCount window, long now, long per) {
+        window.add(now, per);
+        if (unshared != null && window.unshared++ == 0 && !unshared.contains(user)) {
+            if (unshared.size() < capacity) {
+                unshared.add(user);
+            } else {
+                window.unshared = 0; // not told; the next message tries again
+            }
+        }
+    }
+
+    /** From now on, keeps the messages and recipients counted here for {@link #takeUnshared}. */
+    synchronized void share() {
+        if (unshared == null) {
+            unshared = new LinkedHashSet<>();
+        }
+    }
+
+    /** Hands each user's messages and recipients counted here since the last take to {@code visitor}, once. */
+    void takeUnshared(UnsharedVisitor visitor) {
+        record Taken(String user, int messages, int recipients) {
+        }
+        List<Taken> taken = new ArrayList<>();
+        synchronized (this) {
+            if (unshared == null || unshared.isEmpty()) {
+                return;
+            }
+            for (String user : unshared) {
+                Counts c = counts.get(user);
+                if (c != null && (c.messages.unshared > 0 || c.recipients.unshared > 0)) {
+                    taken.add(new Taken(user, c.messages.unshared, c.recipients.unshared));
+                    c.messages.unshared = 0;
+                    c.recipients.unshared = 0;
+                }
+            }
+            unshared.clear();
+        }
+        for (Taken t : taken) { // outside the lock: the visitor may take its time
+            visitor.visit(t.user(), t.messages(), t.recipients());
+        }
+    }
+
+    /** Adds what another node counted for {@code user}: not refused here, and not told on again. */
+    synchronized void sentElsewhere(String user, int messages, int recipients, GuardPolicy current, long now) {
+        String k = key(user);
+        Counts c = counts.computeIfAbsent(k, u -> new Counts(now));
+        if (counts.size() > capacity) {
+            var eldest = counts.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+        c.messages.addElsewhere(now, current.sendRatePerUser().per().toMillis(), messages);
+        c.recipients.addElsewhere(now, current.recipientsRatePerUser().per().toMillis(), recipients);
     }
 
     private void suspend(String user, GuardPolicy current, Instant now) {

@@ -17,6 +17,8 @@ final class SlidingCount {
     private long windowStart;
     private int previous;
     private int current;
+    /** Events added here and not yet told to the other nodes (see {@link RateTable#share}). */
+    int unshared;
 
     SlidingCount(long now) {
         this.windowStart = now;
@@ -32,6 +34,12 @@ final class SlidingCount {
     void add(long now, long per) {
         roll(now, per);
         current++;
+    }
+
+    /** Adds {@code n} events counted by another node: not to be told on again. */
+    void addElsewhere(long now, long per, int n) {
+        roll(now, per);
+        current = (int) Math.min(Integer.MAX_VALUE, (long) current + Math.max(0, n));
     }
 
     /**
@@ -81,6 +89,7 @@ final class SlidingCount {
         windowStart = now;
         previous = 0;
         current = 0;
+        unshared = 0;
     }
 
     private void roll(long now, long per) {

@@ -161,8 +161,21 @@ class GuardAllocationTest {
      */
     @Test
     void admittingMakesOnlyTheConnectionHandle() throws UnknownHostException {
+        assertAdmissionMakesOnlyTheHandle(false);
+    }
+
+    /** A cluster node notes each admitted client's count for the others: in an array made once. */
+    @Test
+    void admittingWhileSharingTheCountsMakesOnlyTheConnectionHandle() throws UnknownHostException {
+        assertAdmissionMakesOnlyTheHandle(true);
+    }
+
+    private void assertAdmissionMakesOnlyTheHandle(boolean sharing) throws UnknownHostException {
         GuardPolicy policy = GuardPolicy.defaults();
         Guard guard = new Guard(() -> policy, clock);
+        if (sharing) {
+            guard.shareCounts();
+        }
         InetAddress[] clients = new InetAddress[Guard.MAX_TRACKED_ADDRESSES + WARM_UP + MEASURED];
         for (int i = 0; i < clients.length; i++) {
             int v = 0x0a000000 + i;

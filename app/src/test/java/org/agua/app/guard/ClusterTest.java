@@ -44,6 +44,7 @@ class ClusterTest {
             nodes.add(LoopbackServer.start(nodeDir, """
                       block: [%s]
                       connection_rate_per_ip: 1000/1m
+                      send_rate_per_user: 3/1h
                     cluster:
                       redis: %s
                       node: n%d
@@ -100,6 +101,30 @@ class ClusterTest {
         }
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(50))
                 .until(() -> refused(guesser, nodes.get(0)) && refused(guesser, nodes.get(1)) && refused(guesser, nodes.get(2)));
+    }
+
+    @Test
+    void aStolenPasswordSendingThroughTheThreeNodesMeetsTheSendLimitOnce() throws Exception {
+        int[] perNode = {2, 1}; // send_rate_per_user 3/1h: three in all, no node alone at its limit
+        for (int n = 0; n < perNode.length; n++) {
+            try (Client c = Client.connect("127.0.0.30", nodes.get(n).submission())) {
+                assertThat(c.reply()).startsWith("220 ");
+                assertThat(c.command("EHLO spammer.example")).startsWith("250 ");
+                assertThat(c.authPlain(LoopbackServer.USER, LoopbackServer.PASSWORD)).startsWith("235 ");
+                for (int i = 0; i < perNode[n]; i++) {
+                    assertThat(c.transaction(LoopbackServer.USER)).startsWith("250 ");
+                }
+            }
+        }
+        await("the count reaches node 3").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+                .until(() -> nodes.get(2).server().guard().sender(LoopbackServer.USER).messages() >= 3);
+
+        try (Client c = Client.connect("127.0.0.31", nodes.get(2).submission())) {
+            assertThat(c.reply()).startsWith("220 ");
+            assertThat(c.command("EHLO spammer.example")).startsWith("250 ");
+            assertThat(c.authPlain(LoopbackServer.USER, LoopbackServer.PASSWORD)).startsWith("235 ");
+            assertThat(c.command("MAIL FROM:<" + LoopbackServer.USER + ">")).startsWith("451 4.7.1 ");
+        }
     }
 
     private static String pop3Login(LoopbackServer node, String from, String password) throws Exception {
