@@ -61,56 +61,75 @@ public record PathArgument(String address, Map<String, String> parameters) {
     /**
      * Parses {@code FROM:<path> params} (with {@code keyword} "FROM") or {@code TO:<path> params}.
      * {@code allowNull} permits {@code <>}. A bare {@code postmaster} is always accepted (RFC 5321 section 4.5.1).
+     *
+     * <p>Once per MAIL and RCPT, so it works on index ranges of {@code argument} and makes only
+     * what it returns: the address, and the parameters' map when there are any (no regular
+     * expression, no substring before the result is known to be good).
      */
     public static PathArgument parse(String argument, String keyword, boolean allowNull) throws SyntaxError {
-        String prefix = keyword + ":";
-        if (argument.length() < prefix.length() || !argument.regionMatches(true, 0, prefix, 0, prefix.length())) {
+        int k = keyword.length();
+        if (argument.length() <= k || !argument.regionMatches(true, 0, keyword, 0, k) || argument.charAt(k) != ':') {
             throw usage(keyword);
         }
-        String rest = argument.substring(prefix.length()).stripLeading();
-        if (rest.isEmpty()) {
+        int end = argument.length();
+        int start = k + 1;
+        while (start < end && Character.isWhitespace(argument.charAt(start))) {
+            start++;
+        }
+        if (start == end) {
             // "MAIL FROM:" with nothing after it is not the null reverse path: that is spelled <>.
             throw usage(keyword);
         }
-        String path;
-        String params;
-        if (rest.startsWith("<")) {
-            int close = closingBracket(rest);
+        int pathStart;
+        int pathEnd;
+        int paramsStart;
+        if (argument.charAt(start) == '<') {
+            int close = closingBracket(argument, start);
             if (close < 0) {
                 throw new SyntaxError("Missing '>' after the address");
             }
-            path = rest.substring(1, close);
-            params = rest.substring(close + 1);
-            if (!params.isEmpty() && params.charAt(0) != ' ') {
+            pathStart = start + 1;
+            pathEnd = close;
+            paramsStart = close + 1;
+            if (close + 1 < end && argument.charAt(close + 1) != ' ') {
                 throw new SyntaxError("Expected a space after '>'");
             }
         } else {
             // Tolerated like Postfix does: an address without brackets, up to the first space.
-            int space = rest.indexOf(' ');
-            path = space < 0 ? rest : rest.substring(0, space);
-            params = space < 0 ? "" : rest.substring(space);
+            int space = argument.indexOf(' ', start);
+            pathStart = start;
+            pathEnd = space < 0 ? end : space;
+            paramsStart = pathEnd;
         }
-        if (path.length() > MAX_PATH) {
+        if (pathEnd - pathStart > MAX_PATH) {
             throw new SyntaxError("Path too long");
         }
-        path = stripSourceRoute(path);
-        if (path.isEmpty()) {
+        if (pathStart < pathEnd && argument.charAt(pathStart) == '@') {
+            // RFC 5321 says servers must accept and ignore source routes (@a,@b:user@c).
+            int colon = argument.indexOf(':', pathStart);
+            if (colon < 0 || colon >= pathEnd) {
+                throw new SyntaxError("Bad source route");
+            }
+            pathStart = colon + 1;
+        }
+        if (pathStart == pathEnd) {
             if (!allowNull) {
                 throw new SyntaxError("A recipient address is required");
             }
-            return new PathArgument("", parseParameters(params));
+            return new PathArgument("", parseParameters(argument, paramsStart, end));
         }
-        checkMailbox(path);
-        return new PathArgument(path, parseParameters(params));
+        checkMailbox(argument, pathStart, pathEnd);
+        return new PathArgument(argument.substring(pathStart, pathEnd), parseParameters(argument, paramsStart, end));
     }
 
     private static SyntaxError usage(String keyword) {
         return new SyntaxError("Syntax: " + ("FROM".equals(keyword) ? "MAIL FROM:<address>" : "RCPT TO:<address>"), false);
     }
 
-    private static int closingBracket(String s) {
+    /** The index of the '>' that closes the '<' at {@code open}, skipping quoted parts; -1 when there is none. */
+    private static int closingBracket(String s, int open) {
         boolean quoted = false;
-        for (int i = 1; i < s.length(); i++) {
+        for (int i = open + 1; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '\\' && quoted) {
                 i++;
@@ -123,79 +142,77 @@ public record PathArgument(String address, Map<String, String> parameters) {
         return -1;
     }
 
-    /** RFC 5321 says servers must accept and ignore source routes ({@code @a,@b:user@c}). */
-    private static String stripSourceRoute(String path) throws SyntaxError {
-        if (!path.startsWith("@")) {
-            return path;
-        }
-        int colon = path.indexOf(':');
-        if (colon < 0) {
-            throw new SyntaxError("Bad source route");
-        }
-        return path.substring(colon + 1);
-    }
-
-    private static void checkMailbox(String path) throws SyntaxError {
-        int at = path.lastIndexOf('@');
-        if (at <= 0 || at == path.length() - 1) {
-            if ("postmaster".equalsIgnoreCase(path)) {
+    /** Checks the mailbox {@code s[from, to)}: {@code local-part@domain}, or {@code postmaster}. */
+    private static void checkMailbox(String s, int from, int to) throws SyntaxError {
+        int at = s.lastIndexOf('@', to - 1);
+        if (at <= from || at == to - 1) {
+            if (to - from == 10 && s.regionMatches(true, from, "postmaster", 0, 10)) {
                 return; // RFC 5321 section 4.5.1: <postmaster> without a domain must be accepted
             }
             throw new SyntaxError("Address must be local-part@domain");
         }
-        String local = path.substring(0, at);
-        String domain = path.substring(at + 1);
-        if (local.length() > MAX_LOCAL_PART) {
+        if (at - from > MAX_LOCAL_PART) {
             throw new SyntaxError("Local part too long");
         }
-        if (domain.length() > MAX_DOMAIN) {
+        if (to - at - 1 > MAX_DOMAIN) {
             throw new SyntaxError("Domain too long");
         }
-        if (local.startsWith("\"")) {
-            if (local.length() < 2 || !local.endsWith("\"")) {
+        if (s.charAt(from) == '"') {
+            if (at - from < 2 || s.charAt(at - 1) != '"') {
                 throw new SyntaxError("Bad quoted local part");
             }
-            for (int i = 1; i < local.length() - 1; i++) {
-                char c = local.charAt(i);
+            for (int i = from + 1; i < at - 1; i++) {
+                char c = s.charAt(i);
                 if (c < 0x20 || c == 0x7f) {
                     throw new SyntaxError("Bad character in local part");
                 }
             }
-        } else if (!isDotAtom(local)) {
+        } else if (!isDotAtom(s, from, at)) {
             throw new SyntaxError("Bad character in local part");
         }
-        if (!isDomain(domain)) {
+        if (!isDomain(s, at + 1, to)) {
             throw new SyntaxError("Bad domain");
         }
     }
 
-    private static boolean isDotAtom(String s) {
-        if (s.isEmpty() || s.startsWith(".") || s.endsWith(".") || s.contains("..")) {
+    /** Whether {@code s[from, to)} is a dot-atom: atext in parts joined by single dots. */
+    private static boolean isDotAtom(String s, int from, int to) {
+        if (from == to || s.charAt(from) == '.' || s.charAt(to - 1) == '.') {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             boolean atext = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                     || "!#$%&'*+-/=?^_`{|}~.".indexOf(c) >= 0 || c > 0x7f;
-            if (!atext) {
+            if (!atext || (c == '.' && s.charAt(i - 1) == '.')) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean isDomain(String d) {
-        if (d.startsWith("[") && d.endsWith("]")) {
-            String literal = d.substring(1, d.length() - 1);
-            return !literal.isEmpty() && literal.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '[' && c != ']' && c != '\\');
+    /** Whether {@code s[from, to)}, not empty, is a domain name or an address literal in brackets. */
+    private static boolean isDomain(String s, int from, int to) {
+        if (to - from >= 2 && s.charAt(from) == '[' && s.charAt(to - 1) == ']') {
+            if (to - from == 2) {
+                return false;
+            }
+            for (int i = from + 1; i < to - 1; i++) {
+                char c = s.charAt(i);
+                if (c <= 0x20 || c >= 0x7f || c == '[' || c == ']' || c == '\\') {
+                    return false;
+                }
+            }
+            return true;
         }
-        if (d.startsWith(".") || d.endsWith(".") || d.contains("..") || d.startsWith("-")) {
+        char first = s.charAt(from);
+        if (first == '.' || first == '-' || s.charAt(to - 1) == '.') {
             return false;
         }
-        for (int i = 0; i < d.length(); i++) {
-            char c = d.charAt(i);
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c > 0x7f;
-            if (!ok) {
+            if (!ok || (c == '.' && s.charAt(i - 1) == '.')) {
                 return false;
             }
         }
@@ -204,23 +221,50 @@ public record PathArgument(String address, Map<String, String> parameters) {
 
     private static final int MAX_PARAMETERS = 16;
 
-    private static Map<String, String> parseParameters(String text) throws SyntaxError {
+    /** The parameters in {@code s[from, to)}: words separated by spaces, each {@code NAME} or {@code NAME=VALUE}. */
+    private static Map<String, String> parseParameters(String s, int from, int to) throws SyntaxError {
+        while (from < to && s.charAt(from) <= ' ') { // as String.trim: any control character too
+            from++;
+        }
+        while (to > from && s.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        if (from == to) {
+            return Map.of();
+        }
         Map<String, String> out = new LinkedHashMap<>();
-        for (String token : text.trim().split(" +")) {
-            if (token.isEmpty()) {
+        for (int i = from; i < to; ) {
+            if (s.charAt(i) == ' ') {
+                i++;
                 continue;
             }
+            int space = s.indexOf(' ', i);
+            int tokenEnd = space < 0 || space > to ? to : space;
             if (out.size() == MAX_PARAMETERS) {
                 throw new SyntaxError("Too many parameters");
             }
-            int eq = token.indexOf('=');
-            String name = (eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT);
-            String value = eq < 0 ? "" : token.substring(eq + 1);
-            if (name.isEmpty() || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')) {
-                throw new SyntaxError("Bad parameter: " + token);
+            int eq = s.indexOf('=', i);
+            int nameEnd = eq < 0 || eq >= tokenEnd ? tokenEnd : eq;
+            String name = s.substring(i, nameEnd).toUpperCase(Locale.ROOT);
+            if (!isParameterName(name)) {
+                throw new SyntaxError("Bad parameter: " + s.substring(i, tokenEnd));
             }
-            out.put(name, value);
+            out.put(name, nameEnd == tokenEnd ? "" : s.substring(nameEnd + 1, tokenEnd));
+            i = tokenEnd;
         }
         return out;
+    }
+
+    private static boolean isParameterName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!Character.isLetterOrDigit(c) && c != '-') {
+                return false;
+            }
+        }
+        return true;
     }
 }
