@@ -92,6 +92,23 @@ public final class SmtpLoad {
     }
 
     /**
+     * The control row of scenario 3: the paced flood sent to a {@link Refuser} while the real user
+     * talks to the server under test. Its p99 against the unloaded one is what the machine alone
+     * adds to the user's latency at that rate; the paced row's excess over it is the server's.
+     */
+    static Result controlResult(Flood f) {
+        Result r = new Result("3", "3 control: the same flood at %,.0f/s against a minimal refuser, user p99".formatted(f.offeredPerSecond()))
+                .headline(Result.round(f.loaded().p99Ms(), 2), "ms", false)
+                .bar("reference for the paced row", f.loaded().allOk())
+                .details("%,.0f refusals/s by the refuser of %,.0f/s offered; user %s on the server, idle but for the user (unloaded p99 %.1f ms)"
+                        .formatted(f.refusalsPerSecond(), f.offeredPerSecond(), f.loaded().text(), f.unloaded().p99Ms()));
+        r.put("offered_per_s", Result.round(f.offeredPerSecond(), 1)).put("refused", f.refused())
+                .put("refusals_per_s", Result.round(f.refusalsPerSecond(), 1))
+                .put("bystander_unloaded", f.unloaded().toMap()).put("bystander_loaded", f.loaded().toMap());
+        return r;
+    }
+
+    /**
      * Scenario 1: {@code senders} concurrent senders, each from its own address (127.0.1.1, .2, ...), one message per connection,
      * until {@code maxMessages} transactions have started or {@code duration} has passed.
      */
@@ -152,6 +169,17 @@ public final class SmtpLoad {
      */
     public Flood flood(List<String> sources, int attackers, double perSecond, Duration duration, int maxConnections,
                        String recipient) throws InterruptedException {
+        return flood(sources, attackers, perSecond, duration, maxConnections, recipient, server);
+    }
+
+    /**
+     * As {@link #flood(List, int, double, Duration, int, String)}, with the flood sent to
+     * {@code floodTarget} while the real user talks to the server under test: with a
+     * {@link Refuser} there, the control row of scenario 3.
+     */
+    public Flood flood(List<String> sources, int attackers, double perSecond, Duration duration, int maxConnections,
+                       String recipient, InetSocketAddress floodTarget) throws InterruptedException {
+        Loopback.check(floodTarget);
         var user = Bystander.smtp(clients, server, recipient);
         Bystander.runFor(user, Bystander.PACE, Duration.ofSeconds(1)); // not recorded: the generator warms up
         // As long as the loaded phase, so that both p99s come from as many samples.
@@ -185,7 +213,7 @@ public final class SmtpLoad {
                             return;
                         }
                     }
-                    ChannelFuture connect = clients.firstBytes(flood, server, attacker,
+                    ChannelFuture connect = clients.firstBytes(flood, floodTarget, attacker,
                             () -> new FirstReply(greeted, refused));
                     connect.addListener(f -> {
                         if (!f.isSuccess()) {

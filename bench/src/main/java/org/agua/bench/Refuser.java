@@ -1,0 +1,83 @@
+package org.agua.bench;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The least a server can do for a refused client: accept, write one fixed {@code 554} line,
+ * close, on one event loop, with no guard, no log and no state. Scenario 3's control row floods it
+ * at the bar's rate while the real user talks to the server under test, idle otherwise: what the
+ * user's latency is then is the machine's share (the generator, the kernel's loopback TCP, this
+ * refuser), not the server's. It runs in the generator's JVM, so it adds to the generator's CPU,
+ * which errs towards making the machine's share look larger.
+ */
+final class Refuser implements AutoCloseable {
+
+    private static final boolean EPOLL = Epoll.isAvailable();
+    private static final byte[] REFUSAL = "554 5.7.1 access denied\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final EventLoopGroup group;
+    private final Channel server;
+
+    private Refuser(InetSocketAddress address) throws InterruptedException {
+        Loopback.check(address);
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bench-refuser", true),
+                EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        try {
+            server = new ServerBootstrap().group(group)
+                    .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childHandler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelActive(ChannelHandlerContext ctx) {
+                            ctx.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)).addListener(ChannelFutureListener.CLOSE);
+                        }
+
+                        @Override
+                        public boolean isSharable() {
+                            return true;
+                        }
+
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            ctx.close(); // a reset from a client that closed first: nothing to report
+                        }
+                    }).bind(address).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** A refuser on {@code address} (loopback only; port 0 for any). */
+    static Refuser start(InetSocketAddress address) throws InterruptedException {
+        return new Refuser(address);
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
