@@ -75,6 +75,8 @@ public final class OutboundConnection {
             InetSocketAddress address, ClientOptions options) {
         CompletableFuture<OutboundConnection> ready = new CompletableFuture<>();
         OutboundConnection[] holder = new OutboundConnection[1];
+        // The greeting's future, kept here: it may complete (and leave the connection's field) before the connect listener runs.
+        List<CompletableFuture<RemoteReply>> greetingHolder = new ArrayList<>(1);
         Bootstrap bootstrap = new Bootstrap().group(group).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<>() {
@@ -83,6 +85,7 @@ public final class OutboundConnection {
                         OutboundConnection c = new OutboundConnection(ch, options);
                         holder[0] = c;
                         c.expectReply(); // the greeting
+                        greetingHolder.add(c.awaited);
                         ch.pipeline().addLast("lines", new LineBasedFrameDecoder(MAX_LINE, true, false));
                         ch.pipeline().addLast("replies", new ReplyReader(c::replied, c::badInput));
                         ch.pipeline().addLast("chunks", new ChunkedWriteHandler());
@@ -97,7 +100,7 @@ public final class OutboundConnection {
                 return;
             }
             OutboundConnection c = holder[0];
-            c.awaited.thenCompose(greeting -> c.greeted(greeting))
+            greetingHolder.get(0).thenCompose(greeting -> c.greeted(greeting))
                     .whenComplete((v, e) -> {
                         if (e == null) {
                             ready.complete(c);
