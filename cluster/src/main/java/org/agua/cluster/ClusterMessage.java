@@ -103,22 +103,20 @@ final class ClusterMessage {
     }
 
     private static Map<InetAddress, Integer> byAddress(JsonNode counts) {
-        Map<InetAddress, Integer> out = new HashMap<>();
-        counts.fields().forEachRemaining(e -> {
-            int n = e.getValue().asInt();
-            if (n > 0) {
-                out.merge(addressLiteral(e.getKey()), n, Integer::sum);
-            }
-        });
-        return out;
+        return byKey(counts, ClusterMessage::addressLiteral);
     }
 
     private static Map<String, Integer> byName(JsonNode counts) {
-        Map<String, Integer> out = new HashMap<>();
+        return byKey(counts, name -> name);
+    }
+
+    /** The positive counts of a JSON object, by {@code key} of each field's name (summed where two names give one key). */
+    private static <K> Map<K, Integer> byKey(JsonNode counts, java.util.function.Function<String, K> key) {
+        Map<K, Integer> out = new HashMap<>();
         counts.fields().forEachRemaining(e -> {
             int n = e.getValue().asInt();
             if (n > 0) {
-                out.merge(e.getKey(), n, Integer::sum);
+                out.merge(key.apply(e.getKey()), n, Integer::sum);
             }
         });
         return out;

@@ -33,7 +33,6 @@ final class LinkedGuards implements AutoCloseable {
         return nodes;
     }
 
-
     @Override
     public void close() throws Exception {
         links.forEach(ClusterNode::close);
