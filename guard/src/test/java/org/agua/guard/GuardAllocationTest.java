@@ -23,6 +23,7 @@ class GuardAllocationTest {
 
     private static final int WARM_UP = 50_000;
     private static final int MEASURED = 10_000;
+    private static final int ROUNDS = 3;
 
     private static com.sun.management.ThreadMXBean threads;
 
@@ -99,7 +100,7 @@ class GuardAllocationTest {
         double perRefusal = bytesPerCall(() -> guard.admit(stranger, "pop3") instanceof Admission.Refused ? 1 : 0);
 
         assertThat(perRefusal).isLessThan(8);
-        assertThat(guard.refusals(Reason.TOO_MANY_CONNECTIONS)).isEqualTo(WARM_UP + MEASURED);
+        assertThat(guard.refusals(Reason.TOO_MANY_CONNECTIONS)).isEqualTo(WARM_UP + ROUNDS * MEASURED);
     }
 
     /**
@@ -119,7 +120,7 @@ class GuardAllocationTest {
         double perRefusal = bytesPerCall(() -> guard.admit(own, "smtp") instanceof Admission.Refused ? 1 : 0);
 
         assertThat(perRefusal).isLessThan(8);
-        assertThat(guard.refusals(Reason.CONNECTION_RATE)).isEqualTo(WARM_UP + MEASURED);
+        assertThat(guard.refusals(Reason.CONNECTION_RATE)).isEqualTo(WARM_UP + ROUNDS * MEASURED);
         assertThat(guard.bans()).isEmpty();
     }
 
@@ -176,7 +177,7 @@ class GuardAllocationTest {
         if (sharing) {
             guard.shareCounts();
         }
-        InetAddress[] clients = new InetAddress[Guard.MAX_TRACKED_ADDRESSES + WARM_UP + MEASURED];
+        InetAddress[] clients = new InetAddress[Guard.MAX_TRACKED_ADDRESSES + WARM_UP + ROUNDS * MEASURED];
         for (int i = 0; i < clients.length; i++) {
             int v = 0x0a000000 + i;
             clients[i] = InetAddress.getByAddress(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
@@ -199,15 +200,24 @@ class GuardAllocationTest {
         assertThat(guard.openConnections()).isZero();
     }
 
+    /**
+     * Bytes allocated per call, the least of {@value #ROUNDS} measured rounds after one warm-up: the
+     * JVM itself now and then allocates a few hundred bytes on the measuring thread once (seen on CI:
+     * 312 B in one round of 10,000 calls), which is not the code's; an allocation the code makes per
+     * call shows in every round.
+     */
     private double bytesPerCall(IntSupplier call) {
         for (int i = 0; i < WARM_UP; i++) {
             sink += call.getAsInt();
         }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < MEASURED; i++) {
-            sink += call.getAsInt();
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < ROUNDS; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < MEASURED; i++) {
+                sink += call.getAsInt();
+            }
+            least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
         }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        return (double) allocated / MEASURED;
+        return (double) least / MEASURED;
     }
 }
