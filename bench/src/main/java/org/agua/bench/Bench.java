@@ -336,6 +336,10 @@ public final class Bench {
                         f = new SmtpLoad(clients, floodSmtp).flood(floodSources, 256, 20_000, seconds(10, 3),
                                 10_000_000, user, refuser.address());
                         emit(cpu.stop(SmtpLoad.controlResult(f)));
+                        cpu = stats.cpu();
+                        f = new SmtpLoad(clients, floodSmtp).flood(floodSources, 256, 0, seconds(10, 3),
+                                10_000_000, user, refuser.address());
+                        emit(cpu.stop(SmtpLoad.ceilingResult(f)));
                     }
                 }
             }

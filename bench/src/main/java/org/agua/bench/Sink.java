@@ -20,6 +20,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.ByteProcessor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import org.agua.guard.netty.AcceptBatches;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
@@ -86,7 +87,7 @@ final class Sink implements AutoCloseable {
         group = new MultiThreadIoEventLoopGroup(threadCount, remembering,
                 EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
-            server = new ServerBootstrap().group(group)
+            server = AcceptBatches.on(new ServerBootstrap()).group(group)
                     .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_BACKLOG, 1024)

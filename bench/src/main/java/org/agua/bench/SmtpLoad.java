@@ -92,6 +92,23 @@ public final class SmtpLoad {
     }
 
     /**
+     * The ceiling row of scenario 3: the unpaced flood sent to a {@link Refuser}, the least a
+     * server can do per refusal. What the refuser keeps up with is what this generator, the
+     * kernel's loopback TCP and one event loop reach together on this machine; the unpaced row's
+     * figure against it says how much of that ceiling the server under test reached.
+     */
+    static Result ceilingResult(Flood f) {
+        Result r = new Result("3", "3 ceiling: the unpaced flood against a minimal refuser")
+                .headline(Result.round(f.refusalsPerSecond(), 1), "refusals/s", true)
+                .bar("reference for the unpaced row", f.refused() > 0)
+                .details("%,d refused by the refuser (accept, one 554 line, close; in the generator's JVM) from %d addresses"
+                        .formatted(f.refused(), f.sources()));
+        r.put("refused", f.refused()).put("refusals_per_s", Result.round(f.refusalsPerSecond(), 1))
+                .put("connect_errors", f.connectErrors()).put("seconds", Result.round(f.seconds(), 3));
+        return r;
+    }
+
+    /**
      * The control row of scenario 3: the paced flood sent to a {@link Refuser} while the real user
      * talks to the server under test. Its p99 against the unloaded one is what the machine alone
      * adds to the user's latency at that rate; the paced row's excess over it is the server's.

@@ -25,6 +25,7 @@ import org.agua.guard.Guard;
 import org.agua.guard.GuardedConnection;
 import org.agua.guard.dnsbl.Dnsbl;
 import org.agua.guard.dnsbl.ZoneAnswer;
+import org.agua.guard.netty.AcceptBatches;
 import org.agua.guard.netty.GuardedInitializer;
 import org.agua.pop3.Pop3Channels;
 import org.agua.pop3.Pop3Service;
@@ -433,7 +434,7 @@ public final class AguaServer implements AutoCloseable {
 
     private void bind(Listeners.Listener listener, GuardedInitializer initializer) throws IOException {
         traffic.track(listener.name());
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        ServerBootstrap bootstrap = AcceptBatches.on(new ServerBootstrap())
                 .group(acceptors, workers)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
