@@ -12,6 +12,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -21,8 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The least a server can do for a refused client: accept, write one fixed {@code 554} line,
- * close, on one event loop, with no guard, no log and no state. Scenario 3's control row floods it
+ * The least a server can do for a refused client: accept (in batches), write one fixed {@code 554}
+ * line corked so that it leaves with the FIN, close, on one event loop, with no guard, no log and no state. Scenario 3's control row floods it
  * at the bar's rate while the real user talks to the server under test, idle otherwise: what the
  * user's latency is then is the machine's share (the generator, the kernel's loopback TCP, this
  * refuser), not the server's. It runs in the generator's JVM, so it adds to the generator's CPU,
@@ -48,6 +49,9 @@ final class Refuser implements AutoCloseable {
                     .childHandler(new ChannelInboundHandlerAdapter() {
                         @Override
                         public void channelActive(ChannelHandlerContext ctx) {
+                            if (ctx.channel() instanceof EpollSocketChannel tcp) {
+                                tcp.config().setTcpCork(true); // the line leaves with the FIN, as Agua's refusals do
+                            }
                             ctx.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)).addListener(ChannelFutureListener.CLOSE);
                         }
 

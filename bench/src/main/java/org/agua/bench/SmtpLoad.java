@@ -101,7 +101,7 @@ public final class SmtpLoad {
         Result r = new Result("3", "3 ceiling: the unpaced flood against a minimal refuser")
                 .headline(Result.round(f.refusalsPerSecond(), 1), "refusals/s", true)
                 .bar("reference for the unpaced row", f.refused() > 0)
-                .details("%,d refused by the refuser (accept, one 554 line, close; in the generator's JVM) from %d addresses"
+                .details("%,d refused by the refuser (accept, one corked 554 line, close; in the generator's JVM) from %d addresses"
                         .formatted(f.refused(), f.sources()));
         r.put("refused", f.refused()).put("refusals_per_s", Result.round(f.refusalsPerSecond(), 1))
                 .put("connect_errors", f.connectErrors()).put("seconds", Result.round(f.seconds(), 3));
