@@ -22,6 +22,7 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
 
     private final GuardedInitializer initializer;
     private final RefusalBytes refusals;
+    private final EarlyInput earlyInput = new EarlyInput();
 
     AcceptGate(GuardedInitializer initializer, RefusalBytes refusals) {
         this.initializer = initializer;
@@ -64,6 +65,7 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
                     tcp.config().setTcpCork(true);
                 }
                 unix.fd().write(bytes, 0, bytes.limit());
+                earlyInput.drop(unix);
             } catch (IOException | ChannelException e) {
                 // Nothing to do: the client is gone or not reading; closing is the answer.
             }

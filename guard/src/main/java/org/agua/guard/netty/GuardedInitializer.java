@@ -3,9 +3,9 @@ package org.agua.guard.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.AttributeKey;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -86,6 +86,7 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
     private final AdmissionCounter counter;
     private final Supplier<ProxyPolicy> proxy;
     private final AcceptGate acceptor;
+    private final EarlyInput earlyInput = new EarlyInput();
 
     public GuardedInitializer(Guard guard, String service, RefusalWriter refusal, SessionInitializer session) {
         this(guard, service, refusal, session, AdmissionCounter.NONE, () -> ProxyPolicy.NONE);
@@ -219,7 +220,12 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
         if (bytes == null) {
             channel.close();
         } else {
-            channel.writeAndFlush(bytes).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(bytes).addListener(written -> {
+                if (channel instanceof UnixChannel unix) {
+                    earlyInput.drop(unix);
+                }
+                channel.close();
+            });
         }
     }
 }

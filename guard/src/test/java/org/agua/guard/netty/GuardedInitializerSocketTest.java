@@ -115,6 +115,40 @@ class GuardedInitializerSocketTest {
         assertThat(refusedCount).hasValue(3);
     }
 
+    /**
+     * A refused client that spoke before it was accepted still reads its refusal: what it sent is
+     * read and dropped before the close, which would otherwise reset the connection (unread input
+     * turns a close into a RST) and, corked, never send the refusal at all.
+     */
+    @ParameterizedTest
+    @EnumSource(Setup.class)
+    void aRefusedClientThatSpokeFirstStillReadsItsRefusal(Setup setup) throws Exception {
+        listen(setup);
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        try (Socket first = connect(port)) {
+            assertThat(readAll(first, "welcome\n".length())).isEqualTo("welcome\n");
+            // Hold the accepting loop, so that the second client's line is there before its accept.
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            server.eventLoop().execute(() -> {
+                held.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+            try (Socket early = connect(port)) {
+                early.getOutputStream().write("EHLO early.example\r\n".getBytes(StandardCharsets.US_ASCII));
+                early.getOutputStream().flush();
+                Thread.sleep(50); // the line reaches the server's socket before it is accepted
+                release.countDown();
+                assertThat(readAll(early, 1024)).isEqualTo("busy: too many connections from your address, try again later\n");
+            }
+        }
+    }
+
     private static Socket connect(int port) throws Exception {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
