@@ -49,6 +49,25 @@ public final class SmtpLoad {
             }
             return r;
         }
+
+        /**
+         * The control row of scenario 1: the same one sender against the bench's {@link Sink},
+         * which answers the dialogue and keeps nothing, so no disk: the time a message takes
+         * there is what the machine's loopback round trips and the generator cost. With the disk
+         * floor's time per message beside it, the sum is what a server that added nothing of its
+         * own would take for one sender.
+         */
+        Result dialogueResult() {
+            Result r = new Result("1-control", "1 control: 1 sender against a sink (the dialogue alone, no disk)")
+                    .headline(Result.round(perSecond, 1), "msg/s", true)
+                    .bar("reference for the 1-sender row", failures == 0 && messages > 0)
+                    .details("%d messages, %d failed, p50 %.3f ms, p99 %.2f ms; the sink in the generator's JVM"
+                            .formatted(messages, failures, p50Ms, p99Ms));
+            r.put("senders", senders).put("messages", messages).put("failures", failures)
+                    .put("seconds", Result.round(seconds, 3)).put("msg_per_s", Result.round(perSecond, 1))
+                    .put("p50_ms", Result.round(p50Ms, 3)).put("p99_ms", Result.round(p99Ms, 2));
+            return r;
+        }
     }
 
     /** Scenario 3's result. */
