@@ -22,7 +22,11 @@ final class EarlyInput {
      */
     private final ByteBuffer discard = ByteBuffer.allocateDirect(MAX_BYTES);
 
+    /** {@code channel} must be open: a closed one's descriptor number may have been given to another socket. */
     void drop(UnixChannel channel) {
+        if (!channel.fd().isOpen()) {
+            return;
+        }
         try {
             channel.fd().read(discard, 0, MAX_BYTES);
         } catch (IOException e) {

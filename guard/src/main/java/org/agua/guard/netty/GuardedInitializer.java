@@ -221,7 +221,9 @@ public final class GuardedInitializer extends ChannelInitializer<Channel> {
             channel.close();
         } else {
             channel.writeAndFlush(bytes).addListener(written -> {
-                if (channel instanceof UnixChannel unix) {
+                // Only while the channel is open (this runs on its event loop, where it closes):
+                // a closed channel's descriptor number may already belong to a new connection.
+                if (channel.isOpen() && channel instanceof UnixChannel unix) {
                     earlyInput.drop(unix);
                 }
                 channel.close();
