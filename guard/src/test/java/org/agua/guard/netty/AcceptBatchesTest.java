@@ -84,21 +84,11 @@ class AcceptBatchesTest {
         Channel server = bootstrap.bind("127.0.0.1", 0).sync().channel();
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         // Hold the loop so that every connection is in the backlog before it looks.
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        server.eventLoop().execute(() -> {
-            held.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try (HeldLoop held = HeldLoop.hold(server.eventLoop())) {
+            for (int i = 0; i < WAITING; i++) {
+                clients.add(new Socket("127.0.0.1", port)); // the kernel completes the handshake from the backlog
             }
-        });
-        assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
-        for (int i = 0; i < WAITING; i++) {
-            clients.add(new Socket("127.0.0.1", port)); // the kernel completes the handshake from the backlog
         }
-        release.countDown();
         assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
         server.close().sync();
         return batches;

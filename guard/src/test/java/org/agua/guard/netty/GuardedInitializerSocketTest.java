@@ -128,23 +128,15 @@ class GuardedInitializerSocketTest {
         try (Socket first = connect(port)) {
             assertThat(readAll(first, "welcome\n".length())).isEqualTo("welcome\n");
             // Hold the accepting loop, so that the second client's line is there before its accept.
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            server.eventLoop().execute(() -> {
-                held.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+            HeldLoop held = HeldLoop.hold(server.eventLoop());
             try (Socket early = connect(port)) {
                 early.getOutputStream().write("EHLO early.example\r\n".getBytes(StandardCharsets.US_ASCII));
                 early.getOutputStream().flush();
                 Thread.sleep(50); // the line reaches the server's socket before it is accepted
-                release.countDown();
+                held.close();
                 assertThat(readAll(early, 1024)).isEqualTo("busy: too many connections from your address, try again later\n");
+            } finally {
+                held.close();
             }
         }
     }
