@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * One SMTP connection to a next hop (RFC 5321), carrying one message after another. The dialogue
  * is a chain of commands, each waiting for its reply: greeting, EHLO (HELO when EHLO is refused),
  * STARTTLS and EHLO again as {@link ClientOptions#tls()} asks, AUTH PLAIN for a smarthost, then
- * MAIL, RCPT, DATA for each message and QUIT at the end. Everything runs on the channel's event
+ * MAIL, RCPT, DATA for each message (in one write, RFC 2920, when the server offers PIPELINING)
+ * and QUIT at the end. Everything runs on the channel's event
  * loop; the futures complete there.
  *
  * <p>A failure of the connection itself (refused, timed out, closed, a bad reply, TLS required
@@ -45,7 +47,8 @@ public final class OutboundConnection {
 
     private final Channel channel;
     private final ClientOptions options;
-    private CompletableFuture<RemoteReply> awaited;
+    /** The replies still due, oldest first: with PIPELINING, those of MAIL, every RCPT and DATA. */
+    private final ArrayDeque<CompletableFuture<RemoteReply>> awaited = new ArrayDeque<>();
     private ScheduledFuture<?> timeout;
     private boolean extendedHello;
     private List<String> extensions = List.of();
@@ -84,8 +87,7 @@ public final class OutboundConnection {
                     protected void initChannel(Channel ch) {
                         OutboundConnection c = new OutboundConnection(ch, options);
                         holder[0] = c;
-                        c.expectReply(); // the greeting
-                        greetingHolder.add(c.awaited);
+                        greetingHolder.add(c.expectReply()); // the greeting
                         ch.pipeline().addLast("lines", new LineBasedFrameDecoder(MAX_LINE, true, false));
                         ch.pipeline().addLast("replies", new ReplyReader(c::replied, c::badInput));
                         ch.pipeline().addLast("chunks", new ChunkedWriteHandler());
@@ -183,9 +185,67 @@ public final class OutboundConnection {
      * event loop as the socket takes it; it is closed when the transaction ends.
      */
     public CompletableFuture<TransactionResult> send(String sender, List<String> recipients, long size, InputStream content) {
-        Map<String, RemoteReply> replies = new LinkedHashMap<>();
         String sizeParameter = extendedHello && offers("SIZE") ? " SIZE=" + size : "";
-        CompletableFuture<TransactionResult> result = command("MAIL FROM:<" + sender + ">" + sizeParameter).thenCompose(mail -> {
+        CompletableFuture<TransactionResult> result = extendedHello && offers("PIPELINING")
+                ? pipelined(sender + ">" + sizeParameter, recipients, content)
+                : oneByOne(sender + ">" + sizeParameter, recipients, content);
+        return result.whenComplete((r, e) -> closeQuietly(content));
+    }
+
+    /**
+     * RFC 2920: MAIL, every RCPT and DATA in one write, their replies read in order; the
+     * content only after a {@code 354}. A server that answers DATA with {@code 354} although it
+     * took no recipient gets an empty message (a lone dot), which it must refuse.
+     */
+    private CompletableFuture<TransactionResult> pipelined(String mailArgument, List<String> recipients, InputStream content) {
+        StringBuilder commands = new StringBuilder(64 + 48 * recipients.size());
+        commands.append("MAIL FROM:<").append(mailArgument).append("\r\n");
+        CompletableFuture<RemoteReply> mail = expectReply();
+        List<CompletableFuture<RemoteReply>> rcpts = new ArrayList<>(recipients.size());
+        for (String recipient : recipients) {
+            commands.append("RCPT TO:<").append(recipient).append(">\r\n");
+            rcpts.add(expectReply());
+        }
+        commands.append("DATA\r\n");
+        CompletableFuture<RemoteReply> data = expectReply();
+        channel.writeAndFlush(Unpooled.copiedBuffer(commands, StandardCharsets.UTF_8)).addListener(f -> {
+            if (!f.isSuccess()) {
+                failAwaited("cannot send MAIL, RCPT and DATA: " + f.cause().getMessage());
+            }
+        });
+        // Replies come in order, so once DATA's is here every other one is.
+        return data.thenCompose(dataReply -> {
+            Map<String, RemoteReply> replies = new LinkedHashMap<>();
+            RemoteReply mailReply = mail.join();
+            List<String> accepted = new ArrayList<>();
+            for (int i = 0; i < recipients.size(); i++) {
+                RemoteReply r = mailReply.positive() ? rcpts.get(i).join() : mailReply;
+                replies.put(recipients.get(i), r);
+                if (mailReply.positive() && r.positive()) {
+                    accepted.add(recipients.get(i));
+                }
+            }
+            if (dataReply.code() == 354 && accepted.isEmpty()) {
+                return command(".").thenCompose(ignored -> reset(replies));
+            }
+            if (accepted.isEmpty()) {
+                return reset(replies);
+            }
+            if (dataReply.code() != 354) {
+                accepted.forEach(r -> replies.put(r, dataReply));
+                return reset(replies);
+            }
+            return content(content).thenApply(end -> {
+                accepted.forEach(r -> replies.put(r, end));
+                return new TransactionResult(replies);
+            });
+        });
+    }
+
+    /** Without PIPELINING: each command waits for its reply. */
+    private CompletableFuture<TransactionResult> oneByOne(String mailArgument, List<String> recipients, InputStream content) {
+        Map<String, RemoteReply> replies = new LinkedHashMap<>();
+        return command("MAIL FROM:<" + mailArgument).thenCompose(mail -> {
             if (!mail.positive()) {
                 recipients.forEach(r -> replies.put(r, mail));
                 return reset(replies);
@@ -206,7 +266,6 @@ public final class OutboundConnection {
                 });
             });
         });
-        return result.whenComplete((r, e) -> closeQuietly(content));
     }
 
     private CompletableFuture<List<String>> recipients(List<String> all, int index, Map<String, RemoteReply> replies,
@@ -247,7 +306,7 @@ public final class OutboundConnection {
 
     /** Whether the next message can go over this connection. */
     public boolean usable() {
-        return channel.isActive() && !broken && awaited == null;
+        return channel.isActive() && !broken && awaited.isEmpty();
     }
 
     /** QUIT, then the connection closes (at the latest after the reply timeout). */
@@ -256,7 +315,7 @@ public final class OutboundConnection {
             return;
         }
         channel.eventLoop().execute(() -> {
-            if (awaited == null && channel.isActive()) {
+            if (awaited.isEmpty() && channel.isActive()) {
                 command("QUIT").whenComplete((r, e) -> channel.close());
             } else {
                 channel.close();
@@ -279,27 +338,33 @@ public final class OutboundConnection {
     }
 
     private CompletableFuture<RemoteReply> expectReply() {
-        if (awaited != null) {
-            throw new IllegalStateException("a command is already waiting for its reply");
-        }
         CompletableFuture<RemoteReply> reply = new CompletableFuture<>();
-        awaited = reply;
+        awaited.addLast(reply);
+        if (awaited.size() == 1) {
+            startTimeout();
+        }
+        return reply;
+    }
+
+    /** The reply timeout runs for the oldest reply due: each reply has the whole time from the one before. */
+    private void startTimeout() {
         long millis = options.replyTimeout().toMillis();
         timeout = channel.eventLoop().schedule(() -> {
             failAwaited("no reply from " + channel.remoteAddress() + " within " + millis / 1000 + " s");
             channel.close();
         }, millis, TimeUnit.MILLISECONDS);
-        return reply;
     }
 
     private void replied(RemoteReply reply) {
-        CompletableFuture<RemoteReply> waiting = awaited;
+        CompletableFuture<RemoteReply> waiting = awaited.pollFirst();
         if (waiting == null) {
             badInput("a reply nobody asked for: " + reply.text());
             return;
         }
-        awaited = null;
         timeout.cancel(false);
+        if (!awaited.isEmpty()) {
+            startTimeout();
+        }
         waiting.complete(reply);
     }
 
@@ -309,15 +374,16 @@ public final class OutboundConnection {
     }
 
     private void failAwaited(String why) {
-        CompletableFuture<RemoteReply> waiting = awaited;
-        if (waiting != null) {
-            awaited = null;
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
-            broken = true;
-            waiting.completeExceptionally(new ConnectionFailure(RemoteReply.local(why)));
+        if (awaited.isEmpty()) {
+            return;
         }
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        broken = true;
+        List<CompletableFuture<RemoteReply>> waiting = new ArrayList<>(awaited);
+        awaited.clear();
+        waiting.forEach(w -> w.completeExceptionally(new ConnectionFailure(RemoteReply.local(why))));
     }
 
     private static <T> CompletableFuture<T> failed(String why, RemoteReply reply) {
