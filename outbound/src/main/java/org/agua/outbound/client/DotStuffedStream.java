@@ -62,6 +62,21 @@ final class DotStuffedStream extends InputStream {
         return n;
     }
 
+    /**
+     * What is left at least: the content still unread, a dot owed, and the end marker. Netty's
+     * {@code ChunkedStream} sizes each chunk by this; without it every chunk would be its full
+     * 64 KB, a direct buffer allocated and freed for a 2 KB message (measured: a third of the
+     * relay's CPU).
+     */
+    @Override
+    public int available() throws IOException {
+        if (tail != null) {
+            return tail.length - tailPos + pendingDot;
+        }
+        long left = (long) content.available() + pendingDot + END.length;
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
     @Override
     public void close() throws IOException {
         content.close();

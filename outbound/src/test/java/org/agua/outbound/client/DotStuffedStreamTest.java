@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,5 +37,15 @@ class DotStuffedStreamTest {
         String content = ".x\r\n".repeat(lines);
         String out = stuffed(content);
         assertThat(out).endsWith(lines == 0 ? ".\r\n" : "\r\n.\r\n").hasSize(content.length() + lines + 3);
+    }
+
+    @Test
+    void availableCountsTheContentLeftAndTheEndMarkerSoThatChunksFitTheMessage() throws IOException {
+        byte[] content = "Subject: hi\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
+        DotStuffedStream in = new DotStuffedStream(new ByteArrayInputStream(content));
+        assertThat(in.available()).isEqualTo(content.length + 3);
+        byte[] all = in.readAllBytes();
+        assertThat(all).hasSize(content.length + 3);
+        assertThat(in.available()).isZero();
     }
 }
