@@ -185,10 +185,10 @@ public final class OutboundConnection {
      * event loop as the socket takes it; it is closed when the transaction ends.
      */
     public CompletableFuture<TransactionResult> send(String sender, List<String> recipients, long size, InputStream content) {
-        String sizeParameter = extendedHello && offers("SIZE") ? " SIZE=" + size : "";
+        String mail = "MAIL FROM:<" + sender + ">" + (extendedHello && offers("SIZE") ? " SIZE=" + size : "");
         CompletableFuture<TransactionResult> result = extendedHello && offers("PIPELINING")
-                ? pipelined(sender + ">" + sizeParameter, recipients, content)
-                : oneByOne(sender + ">" + sizeParameter, recipients, content);
+                ? pipelined(mail, recipients, content)
+                : oneByOne(mail, recipients, content);
         return result.whenComplete((r, e) -> closeQuietly(content));
     }
 
@@ -197,9 +197,9 @@ public final class OutboundConnection {
      * content only after a {@code 354}. A server that answers DATA with {@code 354} although it
      * took no recipient gets an empty message (a lone dot), which it must refuse.
      */
-    private CompletableFuture<TransactionResult> pipelined(String mailArgument, List<String> recipients, InputStream content) {
+    private CompletableFuture<TransactionResult> pipelined(String mailCommand, List<String> recipients, InputStream content) {
         StringBuilder commands = new StringBuilder(64 + 48 * recipients.size());
-        commands.append("MAIL FROM:<").append(mailArgument).append("\r\n");
+        commands.append(mailCommand).append("\r\n");
         CompletableFuture<RemoteReply> mail = expectReply();
         List<CompletableFuture<RemoteReply>> rcpts = new ArrayList<>(recipients.size());
         for (String recipient : recipients) {
@@ -208,11 +208,7 @@ public final class OutboundConnection {
         }
         commands.append("DATA\r\n");
         CompletableFuture<RemoteReply> data = expectReply();
-        channel.writeAndFlush(Unpooled.copiedBuffer(commands, StandardCharsets.UTF_8)).addListener(f -> {
-            if (!f.isSuccess()) {
-                failAwaited("cannot send MAIL, RCPT and DATA: " + f.cause().getMessage());
-            }
-        });
+        write(commands, "MAIL, RCPT and DATA");
         // Replies come in order, so once DATA's is here every other one is.
         return data.thenCompose(dataReply -> {
             Map<String, RemoteReply> replies = new LinkedHashMap<>();
@@ -225,27 +221,17 @@ public final class OutboundConnection {
                     accepted.add(recipients.get(i));
                 }
             }
-            if (dataReply.code() == 354 && accepted.isEmpty()) {
-                return command(".").thenCompose(ignored -> reset(replies));
-            }
             if (accepted.isEmpty()) {
-                return reset(replies);
+                return dataReply.code() == 354 ? command(".").thenCompose(ignored -> reset(replies)) : reset(replies);
             }
-            if (dataReply.code() != 354) {
-                accepted.forEach(r -> replies.put(r, dataReply));
-                return reset(replies);
-            }
-            return content(content).thenApply(end -> {
-                accepted.forEach(r -> replies.put(r, end));
-                return new TransactionResult(replies);
-            });
+            return afterData(dataReply, accepted, replies, content);
         });
     }
 
     /** Without PIPELINING: each command waits for its reply. */
-    private CompletableFuture<TransactionResult> oneByOne(String mailArgument, List<String> recipients, InputStream content) {
+    private CompletableFuture<TransactionResult> oneByOne(String mailCommand, List<String> recipients, InputStream content) {
         Map<String, RemoteReply> replies = new LinkedHashMap<>();
-        return command("MAIL FROM:<" + mailArgument).thenCompose(mail -> {
+        return command(mailCommand).thenCompose(mail -> {
             if (!mail.positive()) {
                 recipients.forEach(r -> replies.put(r, mail));
                 return reset(replies);
@@ -254,17 +240,21 @@ public final class OutboundConnection {
                 if (accepted.isEmpty()) {
                     return reset(replies);
                 }
-                return command("DATA").thenCompose(data -> {
-                    if (data.code() != 354) {
-                        accepted.forEach(r -> replies.put(r, data));
-                        return reset(replies);
-                    }
-                    return content(content).thenApply(end -> {
-                        accepted.forEach(r -> replies.put(r, end));
-                        return new TransactionResult(replies);
-                    });
-                });
+                return command("DATA").thenCompose(data -> afterData(data, accepted, replies, content));
             });
+        });
+    }
+
+    /** DATA's reply, for the recipients the server took: after a {@code 354} the content, whose reply is theirs; else DATA's is. */
+    private CompletableFuture<TransactionResult> afterData(RemoteReply data, List<String> accepted,
+            Map<String, RemoteReply> replies, InputStream content) {
+        if (data.code() != 354) {
+            accepted.forEach(r -> replies.put(r, data));
+            return reset(replies);
+        }
+        return content(content).thenApply(end -> {
+            accepted.forEach(r -> replies.put(r, end));
+            return new TransactionResult(replies);
         });
     }
 
@@ -329,12 +319,17 @@ public final class OutboundConnection {
 
     private CompletableFuture<RemoteReply> command(String line) {
         CompletableFuture<RemoteReply> reply = expectReply();
-        channel.writeAndFlush(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8)).addListener(f -> {
+        write(line + "\r\n", verb(line));
+        return reply;
+    }
+
+    /** Writes command lines; if they cannot be sent, every reply due fails. */
+    private void write(CharSequence lines, String what) {
+        channel.writeAndFlush(Unpooled.copiedBuffer(lines, StandardCharsets.UTF_8)).addListener(f -> {
             if (!f.isSuccess()) {
-                failAwaited("cannot send " + verb(line) + ": " + f.cause().getMessage());
+                failAwaited("cannot send " + what + ": " + f.cause().getMessage());
             }
         });
-        return reply;
     }
 
     private CompletableFuture<RemoteReply> expectReply() {
