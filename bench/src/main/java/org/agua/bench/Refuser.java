@@ -1,22 +1,13 @@
 package org.agua.bench;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import org.agua.guard.netty.AcceptBatches;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -31,44 +22,32 @@ import java.util.concurrent.TimeUnit;
  */
 final class Refuser implements AutoCloseable {
 
-    private static final boolean EPOLL = Epoll.isAvailable();
     private static final byte[] REFUSAL = "554 5.7.1 access denied\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final EventLoopGroup group;
     private final Channel server;
 
     private Refuser(InetSocketAddress address) throws InterruptedException {
-        Loopback.check(address);
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bench-refuser", true),
-                EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        try {
-            server = AcceptBatches.on(new ServerBootstrap()).group(group)
-                    .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childHandler(new ChannelInboundHandlerAdapter() {
-                        @Override
-                        public void channelActive(ChannelHandlerContext ctx) {
-                            if (ctx.channel() instanceof EpollSocketChannel tcp) {
-                                tcp.config().setTcpCork(true); // the line leaves with the FIN, as Agua's refusals do
-                            }
-                            ctx.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)).addListener(ChannelFutureListener.CLOSE);
-                        }
+        group = BenchServers.group(1, new DefaultThreadFactory("bench-refuser", true));
+        server = BenchServers.listen(group, address, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                if (ctx.channel() instanceof EpollSocketChannel tcp) {
+                    tcp.config().setTcpCork(true); // the line leaves with the FIN, as Agua's refusals do
+                }
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)).addListener(ChannelFutureListener.CLOSE);
+            }
 
-                        @Override
-                        public boolean isSharable() {
-                            return true;
-                        }
+            @Override
+            public boolean isSharable() {
+                return true;
+            }
 
-                        @Override
-                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                            ctx.close(); // a reset from a client that closed first: nothing to report
-                        }
-                    }).bind(address).sync().channel();
-        } catch (RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw e;
-        }
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // a reset from a client that closed first: nothing to report
+            }
+        });
     }
 
     /** A refuser on {@code address} (loopback only; port 0 for any). */

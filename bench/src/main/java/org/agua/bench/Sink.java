@@ -1,26 +1,17 @@
 package org.agua.bench;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.ByteProcessor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import org.agua.guard.netty.AcceptBatches;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
@@ -54,7 +45,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Sink implements AutoCloseable {
 
     static final String DOMAIN = "sink.test";
-    private static final boolean EPOLL = Epoll.isAvailable();
     private static final int MAX_LINE = 4096;
     private static final int READ_TIMEOUT_SECONDS = 60;
     private static final byte[] GREETING = ascii("220 " + DOMAIN + " ESMTP bench sink\r\n");
@@ -77,32 +67,20 @@ final class Sink implements AutoCloseable {
     private final AtomicLong connections = new AtomicLong();
 
     private Sink(InetSocketAddress address, int threadCount) throws InterruptedException {
-        Loopback.check(address);
         DefaultThreadFactory names = new DefaultThreadFactory("bench-sink", true);
         java.util.concurrent.ThreadFactory remembering = r -> {
             Thread t = names.newThread(r);
             threads.add(t);
             return t;
         };
-        group = new MultiThreadIoEventLoopGroup(threadCount, remembering,
-                EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        try {
-            server = AcceptBatches.on(new ServerBootstrap()).group(group)
-                    .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            connections.incrementAndGet();
-                            ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new Session());
-                        }
-                    }).bind(address).sync().channel();
-        } catch (RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw e;
-        }
+        group = BenchServers.group(threadCount, remembering);
+        server = BenchServers.listen(group, address, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                connections.incrementAndGet();
+                ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new Session());
+            }
+        });
     }
 
     /** A sink listening on {@code address} (loopback only; port 0 for any), on one event-loop thread. */
